@@ -1,0 +1,1 @@
+"""Midstream: distributor management for vendors who sell through wholesale distributors."""
