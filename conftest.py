@@ -2,7 +2,8 @@
 
 * ``dist_a`` (code ``ALPHA``) is "own": distributor users ``da_admin`` / ``da_user`` belong to it.
 * ``dist_b`` (code ``BRAVO``) is "foreign": ``db_admin`` / ``db_user`` belong to it.
-* Vendor staff: ``vendor_admin``, ``channel_manager``, ``finance``, ``pricing_manager``, ``analyst``.
+* Vendor staff: ``vendor_admin``, ``channel_manager``, ``finance``, ``pricing_manager``,
+  ``analyst``.
 
 ``users[role]`` is the user of that role (distributor roles: of ``dist_a``);
 ``client_for(role)`` returns a logged-in Django test client.
@@ -12,7 +13,7 @@ import pytest
 
 from midstream.accounts.choices import Role
 
-PASSWORD = "correct horse battery staple 42"
+PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test-only login
 
 VENDOR_LOGINS = {
     Role.VENDOR_ADMIN: "vendor_admin",
