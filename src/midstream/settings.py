@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "midstream.sales",
     "midstream.reports",
     "midstream.portal",
+    "midstream.demo",
 ]
 
 MIDDLEWARE = [
