@@ -133,3 +133,30 @@ def revoke_token(*, actor, token_id: int) -> APIToken:
                 distributor_id=token.user.distributor_id,
             )
     return token
+
+
+def set_user_active(*, actor, user: User, active: bool, reason: str) -> User:
+    """Deactivate or reactivate a login; deactivating also revokes its API tokens."""
+    if user.pk == getattr(actor, "pk", None) and not active:
+        raise DomainError("cannot_deactivate_self", "You cannot deactivate yourself.")
+    with transaction.atomic():
+        before = snapshot(user, USER_FIELDS)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        revoked = 0
+        if not active:
+            revoked = APIToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        changes = diff(before, snapshot(user, USER_FIELDS))
+        if revoked:
+            changes["api_tokens_revoked"] = [None, revoked]
+        record_audit(
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            obj=user,
+            changes=changes,
+            reason=reason,
+            distributor_id=user.distributor_id,
+        )
+    return user
