@@ -13,7 +13,9 @@ class Agreement(DistributorOwned):
     """A volume purchase agreement (VPA). Its terms live in versions; never edit a version.
 
     An amendment creates version n+1. The version in force on a date is the highest-numbered
-    version whose effective window covers that date (``agreements.calc.version_in_force``).
+    version whose effective window covers that date, unless a later version that ends the
+    agreement closed it before that date (``agreements.calc.version_in_force``). A distributor
+    has at most one agreement in force on any date (checked by the services).
     """
 
     distributor = models.ForeignKey(
@@ -43,6 +45,11 @@ class AgreementVersion(DistributorOwned):
     commitment_unit = models.CharField(max_length=10, choices=CommitmentUnit.choices)
     commitment_value = models.DecimalField(
         max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    ends_agreement = models.BooleanField(
+        default=False,
+        help_text="Set by ending the agreement: no earlier version stays in force after "
+        "this version's effective_to.",
     )
     amendment_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
