@@ -58,7 +58,11 @@ class Reseller(DistributorOwned):
 
 
 class ResellerSupply(DistributorOwned):
-    """A distributor supplies a reseller since a date, under its own account number."""
+    """A distributor supplies a reseller since a date, under its own account number.
+
+    ``until`` is set when the distributor stops supplying; the row stays as history and keeps
+    the reseller visible to that distributor (its past reports name the reseller).
+    """
 
     distributor = models.ForeignKey(
         Distributor, on_delete=models.CASCADE, related_name="reseller_supplies"
@@ -68,6 +72,7 @@ class ResellerSupply(DistributorOwned):
     account_number = models.CharField(
         max_length=40, blank=True, help_text="The distributor's own account number for them."
     )
+    until = models.DateField(null=True, blank=True, help_text="Last day of supply, if ended.")
 
     class Meta(DistributorOwned.Meta):
         ordering = ["since"]
@@ -77,6 +82,10 @@ class ResellerSupply(DistributorOwned):
 
     def __str__(self) -> str:
         return f"{self.distributor_id} → {self.reseller_id} since {self.since}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.until is None
 
 
 class ResellerAlias(DistributorOwned):
