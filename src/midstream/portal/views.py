@@ -1,0 +1,38 @@
+"""The distributor portal: a distributor user's home page (issue 2, point 9).
+
+Distributor users land here from the dashboard; vendor staff have nothing to see in the
+portal and are sent back to the dashboard.
+"""
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from midstream.accounts.decorators import require_perm
+from midstream.accounts.permissions import Perm, has_perm, is_distributor_user, scope_for
+from midstream.partners import selectors
+
+
+@require_perm(Perm.VIEW_DISTRIBUTORS)
+def home(request):
+    if not is_distributor_user(request.user):
+        return redirect("home")
+    scope = scope_for(request.user)
+    distributor = selectors.get_distributor(scope, request.user.distributor_id)
+    today = timezone.localdate()
+    items = list(selectors.onboarding_items(distributor))
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "distributor": distributor,
+            "obligations": list(selectors.current_obligations(distributor, today)),
+            "contacts": list(selectors.contacts(distributor)),
+            "territories": list(selectors.territories(distributor)),
+            "onboarding_items": items,
+            "onboarding": selectors.onboarding_summary(items),
+            "today": today,
+            "can_view_agreements": has_perm(request.user, Perm.VIEW_AGREEMENTS),
+            "can_view_sellin": has_perm(request.user, Perm.VIEW_SELLIN),
+            "can_view_resellers": has_perm(request.user, Perm.VIEW_RESELLERS),
+        },
+    )
