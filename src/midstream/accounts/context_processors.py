@@ -12,6 +12,7 @@ NAVIGATION = [
     ("Agreements", "agreements:agreement_list", Perm.VIEW_AGREEMENTS, False),
     ("Sell-in", "sales:sellin_list", Perm.VIEW_SELLIN, False),
     ("Audit", "core:audit_list", Perm.VIEW_AUDIT, True),
+    ("Users", "accounts:user_list", Perm.MANAGE_USERS, True),
     ("Settings", "core:settings", Perm.MANAGE_FINANCE_SETTINGS, True),
 ]
 
