@@ -103,3 +103,17 @@ def api_client_for(users):
         return Client(HTTP_AUTHORIZATION=f"Bearer {text}")
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test passwords with a fast hasher: PBKDF2 costs ~0.4 s per user created.
+
+    Production keeps Django's default hashers; only the test run is changed.
+    """
+    from django.test import override_settings
+
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
