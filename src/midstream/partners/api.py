@@ -6,7 +6,7 @@ role has it: 403). Rules refused by a service answer 400/409 with the error code
 """
 
 from django.db.models import Q
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.models import User
@@ -80,7 +80,7 @@ def distributor_list(request, filters: Query[DistributorFilter]):
 @router.post("", response={201: DistributorOut}, operation_id="distributor_create")
 def distributor_create(request, payload: DistributorIn):
     require(request, Perm.CHANGE_DISTRIBUTORS)
-    return 201, services.create_distributor(actor=request.auth, **payload.dict())
+    return Status(201, services.create_distributor(actor=request.auth, **payload.dict()))
 
 
 @router.get("/{distributor_id}", response=DistributorOut, operation_id="distributor_get")
@@ -138,8 +138,8 @@ def territory_list(request, distributor_id: int):
 )
 def territory_create(request, distributor_id: int, payload: TerritoryIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
-    return 201, services.add_territory(
-        actor=request.auth, distributor=distributor, **payload.dict()
+    return Status(
+        201, services.add_territory(actor=request.auth, distributor=distributor, **payload.dict())
     )
 
 
@@ -162,7 +162,7 @@ def territory_update(request, distributor_id: int, territory_id: int, payload: T
 def territory_delete(request, distributor_id: int, territory_id: int, reason: str = ""):
     territory = _child(request, Perm.CHANGE_DISTRIBUTORS, Territory, distributor_id, territory_id)
     services.remove_territory(actor=request.auth, territory=territory, reason=reason[:500])
-    return 204, None
+    return Status(204, None)
 
 
 # --- contacts -----------------------------------------------------------------------------
@@ -180,7 +180,9 @@ def contact_list(request, distributor_id: int):
 )
 def contact_create(request, distributor_id: int, payload: ContactIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
-    return 201, services.add_contact(actor=request.auth, distributor=distributor, **payload.dict())
+    return Status(
+        201, services.add_contact(actor=request.auth, distributor=distributor, **payload.dict())
+    )
 
 
 @router.patch(
@@ -200,7 +202,7 @@ def contact_update(request, distributor_id: int, contact_id: int, payload: Conta
 def contact_delete(request, distributor_id: int, contact_id: int, reason: str = ""):
     contact = _child(request, Perm.CHANGE_DISTRIBUTORS, Contact, distributor_id, contact_id)
     services.remove_contact(actor=request.auth, contact=contact, reason=reason[:500])
-    return 204, None
+    return Status(204, None)
 
 
 # --- onboarding checklist -----------------------------------------------------------------
@@ -235,7 +237,9 @@ def onboarding_item_create(request, distributor_id: int, payload: OnboardingItem
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
     values = payload.dict()
     values["owner"] = _owner(values.pop("owner_id"))
-    return 201, services.add_onboarding_item(actor=request.auth, distributor=distributor, **values)
+    return Status(
+        201, services.add_onboarding_item(actor=request.auth, distributor=distributor, **values)
+    )
 
 
 @router.patch(
@@ -297,7 +301,7 @@ def onboarding_item_delete(request, distributor_id: int, item_id: int, reason: s
     services.remove_onboarding_item(
         actor=request.auth, onboarding_item=onboarding_item, reason=reason[:500]
     )
-    return 204, None
+    return Status(204, None)
 
 
 # --- reporting obligations ----------------------------------------------------------------
@@ -322,8 +326,9 @@ def obligation_create(request, distributor_id: int, payload: ObligationIn):
     values = payload.dict()
     for name in ("report_type", "frequency"):
         values[name] = values[name].value
-    return 201, services.add_reporting_obligation(
-        actor=request.auth, distributor=distributor, **values
+    return Status(
+        201,
+        services.add_reporting_obligation(actor=request.auth, distributor=distributor, **values),
     )
 
 
@@ -352,4 +357,4 @@ def obligation_delete(request, distributor_id: int, obligation_id: int, reason: 
     services.remove_reporting_obligation(
         actor=request.auth, obligation=obligation, reason=reason[:500]
     )
-    return 204, None
+    return Status(204, None)
