@@ -16,9 +16,7 @@ def _supply(cast):
     return {"pk": cast.supply.pk}
 
 
-# Removing an alias or a supply row succeeds once; the matrix's next request finds it gone.
-GONE_OK = frozenset({302, 404})
-API_GONE_OK = frozenset({204, 404})
+API_DELETED = frozenset({204})
 
 RULES = [
     page("network:reseller_list", Perm.VIEW_RESELLERS),
@@ -55,7 +53,6 @@ RULES = [
         vendor_only=True,
         method="POST",
         kwargs=_alias,
-        ok=GONE_OK,
     ),
     page(
         "network:reseller_supply_add",
@@ -77,7 +74,6 @@ RULES = [
         vendor_only=True,
         method="POST",
         kwargs=_supply,
-        ok=GONE_OK,
     ),
     api("reseller_list", Perm.VIEW_RESELLERS),
     api("reseller_get", Perm.VIEW_RESELLERS, kwargs=lambda cast: {"reseller_id": cast.reseller.pk}),
@@ -109,7 +105,7 @@ RULES = [
         vendor_only=True,
         method="DELETE",
         kwargs=lambda cast: {"alias_id": cast.alias.pk},
-        ok=API_GONE_OK,
+        ok=API_DELETED,
     ),
     api(
         "reseller_supply_create",
@@ -131,6 +127,6 @@ RULES = [
         vendor_only=True,
         method="DELETE",
         kwargs=lambda cast: {"supply_id": cast.supply.pk},
-        ok=API_GONE_OK,
+        ok=API_DELETED,
     ),
 ]

@@ -1,11 +1,10 @@
 """Reseller API (mounted at ``/api/resellers``): the same scope and services as the pages."""
 
-
 import operator
 from functools import reduce
 
 from django.db.models import Q
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.permissions import Perm
@@ -106,7 +105,7 @@ def reseller_create(request, payload: ResellerIn):
     values = payload.dict()
     values["recruited_by"] = _distributor(values.pop("recruited_by_id"), "recruited_by_id")
     reseller = services.create_reseller(actor=request.auth, **values)
-    return 201, _detail(scope, reseller.pk)
+    return Status(201, _detail(scope, reseller.pk))
 
 
 @router.patch("/{int:reseller_id}", response=ResellerDetailOut, operation_id="reseller_update")
@@ -153,7 +152,7 @@ def reseller_alias_create(request, reseller_id: int, payload: AliasIn):
         alias=payload.alias,
         distributor=_distributor(payload.distributor_id, "distributor_id"),
     )
-    return 201, _alias_out(alias)
+    return Status(201, _alias_out(alias))
 
 
 @router.delete(
@@ -162,7 +161,7 @@ def reseller_alias_create(request, reseller_id: int, payload: AliasIn):
 def reseller_alias_delete(request, alias_id: int):
     scope = require(request, Perm.CHANGE_RESELLERS, vendor_only=True)
     services.remove_alias(actor=request.auth, alias=selectors.get_alias(scope, alias_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -179,7 +178,7 @@ def reseller_supply_create(request, reseller_id: int, payload: SupplyIn):
         account_number=payload.account_number,
         reason=payload.reason,
     )
-    return 201, _supply_out(supply)
+    return Status(201, _supply_out(supply))
 
 
 @router.post(
@@ -202,4 +201,4 @@ def reseller_supply_end(request, supply_id: int, payload: SupplyEndIn):
 def reseller_supply_delete(request, supply_id: int):
     scope = require(request, Perm.CHANGE_RESELLERS, vendor_only=True)
     services.remove_supply(actor=request.auth, supply=selectors.get_supply(scope, supply_id))
-    return 204, None
+    return Status(204, None)

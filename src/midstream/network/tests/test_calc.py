@@ -9,7 +9,7 @@ stages = st.sampled_from(calc.ONBOARDING_ORDER)
 
 
 def test_funnel_order_matches_the_choices():
-    assert calc.ONBOARDING_ORDER == tuple(OnboardingStage.values)
+    assert tuple(OnboardingStage.values) == calc.ONBOARDING_ORDER
 
 
 def test_worked_examples():
