@@ -1,0 +1,132 @@
+"""``midstream demo``: load the deterministic demo data set (issue 2, "Demo data")."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from midstream.core.errors import DomainError
+from midstream.demo.generator import DEFAULT_SEED, DemoParams, generate
+from midstream.demo.loader import demo_login_rows, load_demo, tables_with_rows
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def format_table(header: tuple[str, ...], rows: list[tuple]) -> str:
+    cells = [tuple(str(cell) for cell in row) for row in [header, *rows]]
+    widths = [max(len(row[index]) for row in cells) for index in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        padded = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the deterministic demo data set: distributors, resellers, products, agreements, "
+        "exchange rates, sell-in and one login per role. Refuses a database that holds data "
+        "unless --reset."
+    )
+
+    def add_arguments(self, parser):
+        sizes = parser.add_argument_group("size (explicit counts override --scale)")
+        sizes.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="1.0 = 25 distributors, 3,000 resellers, 400 products (default 1.0)",
+        )
+        sizes.add_argument("--distributors", type=int, help="number of distributors (min 2)")
+        sizes.add_argument("--resellers", type=int, help="number of resellers")
+        sizes.add_argument("--products", type=int, help="number of products")
+        sizes.add_argument("--months", type=int, help="months of sell-in (default 24)")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_date,
+            help="the demo's 'today' (YYYY-MM-DD); sell-in ends with the month before it. "
+            "Default: today",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="DELETE all Midstream data (every domain table and all logins) first",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only into an empty database; otherwise say so and succeed",
+        )
+        parser.add_argument(
+            "--logins", action="store_true", help="only print the demo logins and exit"
+        )
+
+    def handle(self, *args, **options):
+        if options["logins"]:
+            self.print_logins()
+            return
+        if options["if_empty"] and not options["reset"]:
+            occupied = tables_with_rows()
+            if occupied:
+                self.stdout.write(
+                    "The database already holds data: demo load skipped "
+                    "(`midstream demo --reset` replaces everything with the demo)."
+                )
+                return
+        try:
+            params = DemoParams.build(
+                as_of=options["as_of"] or timezone.localdate(),
+                seed=options["seed"],
+                scale=options["scale"],
+                distributors=options["distributors"],
+                resellers=options["resellers"],
+                products=options["products"],
+                months=options["months"],
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Generating the demo data set: {params.describe()} …")
+        started = time.perf_counter()
+        data = generate(params)
+        generated = time.perf_counter()
+        self.stdout.write(f"Writing {len(data.sellin):,} sell-in lines and the master data …")
+        try:
+            counts = load_demo(data, reset=options["reset"])
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        finished = time.perf_counter()
+        self.stdout.write("")
+        self.stdout.write(
+            format_table(("rows", "count"), [(name, f"{n:,}") for name, n in counts.items()])
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded in {finished - started:.1f} s "
+                f"(generate {generated - started:.1f} s, write {finished - generated:.1f} s)."
+            )
+        )
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        rows = demo_login_rows()
+        if not rows:
+            self.stdout.write("No demo logins in this database: run `midstream demo` first.")
+            return
+        self.stdout.write("")
+        self.stdout.write("Demo logins:")
+        self.stdout.write(format_table(("username", "role", "distributor", "password"), rows))
