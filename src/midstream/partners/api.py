@@ -10,9 +10,10 @@ from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.models import User
-from midstream.accounts.permissions import Perm
+from midstream.accounts.permissions import Perm, has_perm
+from midstream.api.auth import BrowserSession, TokenAuth
 from midstream.api.helpers import require
-from midstream.core.errors import DomainError
+from midstream.core.errors import DomainError, PermissionDeniedError
 from midstream.partners import selectors, services
 from midstream.partners.errors import ErrorCode
 from midstream.partners.models import Contact, OnboardingItem, ReportingObligation, Territory
@@ -40,6 +41,28 @@ from midstream.partners.schemas import (
 )
 
 router = Router(tags=["distributors"])
+
+
+def _gated(base: type):
+    """``base`` authenticator that also refuses (403) a role without ``change_distributors``.
+
+    django-ninja parses and validates the body before the view runs, so a check inside the
+    view would answer 422 to a caller who may not write at all. Authentication runs first;
+    checking the permission there keeps the gate ahead of validation. The class keeps its
+    base's name, so OpenAPI shows the usual security schemes.
+    """
+
+    def authenticate(self, request, key):
+        user = base.authenticate(self, request, key)
+        if user is not None and not has_perm(user, Perm.CHANGE_DISTRIBUTORS):
+            raise PermissionDeniedError(f"Your role does not allow {Perm.CHANGE_DISTRIBUTORS}.")
+        return user
+
+    return type(base.__name__, (base,), {"authenticate": authenticate})()
+
+
+# Every writing operation authenticates through these (``auth=WRITE``).
+WRITE = [_gated(TokenAuth), _gated(BrowserSession)]
 
 DELETED = {204: None}
 
@@ -77,7 +100,7 @@ def distributor_list(request, filters: Query[DistributorFilter]):
     return distributors
 
 
-@router.post("", response={201: DistributorOut}, operation_id="distributor_create")
+@router.post("", response={201: DistributorOut}, operation_id="distributor_create", auth=WRITE)
 def distributor_create(request, payload: DistributorIn):
     require(request, Perm.CHANGE_DISTRIBUTORS)
     return Status(201, services.create_distributor(actor=request.auth, **payload.dict()))
@@ -88,7 +111,9 @@ def distributor_get(request, distributor_id: int):
     return _distributor(request, Perm.VIEW_DISTRIBUTORS, distributor_id)
 
 
-@router.patch("/{distributor_id}", response=DistributorOut, operation_id="distributor_update")
+@router.patch(
+    "/{distributor_id}", response=DistributorOut, operation_id="distributor_update", auth=WRITE
+)
 def distributor_update(request, distributor_id: int, payload: DistributorPatch):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
     values = _without_nones(payload.dict(exclude_unset=True))
@@ -96,7 +121,10 @@ def distributor_update(request, distributor_id: int, payload: DistributorPatch):
 
 
 @router.post(
-    "/{distributor_id}/status", response=DistributorOut, operation_id="distributor_change_status"
+    "/{distributor_id}/status",
+    response=DistributorOut,
+    operation_id="distributor_change_status",
+    auth=WRITE,
 )
 def distributor_change_status(request, distributor_id: int, payload: StatusChangeIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
@@ -123,7 +151,9 @@ def distributor_status_history(request, distributor_id: int):
 
 
 @router.get(
-    "/{distributor_id}/territories", response=list[TerritoryOut], operation_id="territory_list"
+    "/{distributor_id}/territories",
+    response=list[TerritoryOut],
+    operation_id="territory_list",
 )
 @paginate(PageNumberPagination)
 def territory_list(request, distributor_id: int):
@@ -135,6 +165,7 @@ def territory_list(request, distributor_id: int):
     "/{distributor_id}/territories",
     response={201: TerritoryOut},
     operation_id="territory_create",
+    auth=WRITE,
 )
 def territory_create(request, distributor_id: int, payload: TerritoryIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
@@ -147,6 +178,7 @@ def territory_create(request, distributor_id: int, payload: TerritoryIn):
     "/{distributor_id}/territories/{territory_id}",
     response=TerritoryOut,
     operation_id="territory_update",
+    auth=WRITE,
 )
 def territory_update(request, distributor_id: int, territory_id: int, payload: TerritoryPatch):
     territory = _child(request, Perm.CHANGE_DISTRIBUTORS, Territory, distributor_id, territory_id)
@@ -158,6 +190,7 @@ def territory_update(request, distributor_id: int, territory_id: int, payload: T
     "/{distributor_id}/territories/{territory_id}",
     response=DELETED,
     operation_id="territory_delete",
+    auth=WRITE,
 )
 def territory_delete(request, distributor_id: int, territory_id: int, reason: str = ""):
     territory = _child(request, Perm.CHANGE_DISTRIBUTORS, Territory, distributor_id, territory_id)
@@ -176,7 +209,10 @@ def contact_list(request, distributor_id: int):
 
 
 @router.post(
-    "/{distributor_id}/contacts", response={201: ContactOut}, operation_id="contact_create"
+    "/{distributor_id}/contacts",
+    response={201: ContactOut},
+    operation_id="contact_create",
+    auth=WRITE,
 )
 def contact_create(request, distributor_id: int, payload: ContactIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
@@ -189,6 +225,7 @@ def contact_create(request, distributor_id: int, payload: ContactIn):
     "/{distributor_id}/contacts/{contact_id}",
     response=ContactOut,
     operation_id="contact_update",
+    auth=WRITE,
 )
 def contact_update(request, distributor_id: int, contact_id: int, payload: ContactPatch):
     contact = _child(request, Perm.CHANGE_DISTRIBUTORS, Contact, distributor_id, contact_id)
@@ -197,7 +234,10 @@ def contact_update(request, distributor_id: int, contact_id: int, payload: Conta
 
 
 @router.delete(
-    "/{distributor_id}/contacts/{contact_id}", response=DELETED, operation_id="contact_delete"
+    "/{distributor_id}/contacts/{contact_id}",
+    response=DELETED,
+    operation_id="contact_delete",
+    auth=WRITE,
 )
 def contact_delete(request, distributor_id: int, contact_id: int, reason: str = ""):
     contact = _child(request, Perm.CHANGE_DISTRIBUTORS, Contact, distributor_id, contact_id)
@@ -232,6 +272,7 @@ def onboarding_item_list(request, distributor_id: int):
     "/{distributor_id}/onboarding-items",
     response={201: OnboardingItemOut},
     operation_id="onboarding_item_create",
+    auth=WRITE,
 )
 def onboarding_item_create(request, distributor_id: int, payload: OnboardingItemIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
@@ -246,6 +287,7 @@ def onboarding_item_create(request, distributor_id: int, payload: OnboardingItem
     "/{distributor_id}/onboarding-items/{item_id}",
     response=OnboardingItemOut,
     operation_id="onboarding_item_update",
+    auth=WRITE,
 )
 def onboarding_item_update(
     request, distributor_id: int, item_id: int, payload: OnboardingItemPatch
@@ -265,6 +307,7 @@ def onboarding_item_update(
     "/{distributor_id}/onboarding-items/{item_id}/complete",
     response=OnboardingItemOut,
     operation_id="onboarding_item_complete",
+    auth=WRITE,
 )
 def onboarding_item_complete(request, distributor_id: int, item_id: int, payload: CompleteItemIn):
     onboarding_item = _child(
@@ -279,6 +322,7 @@ def onboarding_item_complete(request, distributor_id: int, item_id: int, payload
     "/{distributor_id}/onboarding-items/{item_id}/reopen",
     response=OnboardingItemOut,
     operation_id="onboarding_item_reopen",
+    auth=WRITE,
 )
 def onboarding_item_reopen(request, distributor_id: int, item_id: int, payload: ReopenItemIn):
     onboarding_item = _child(
@@ -293,6 +337,7 @@ def onboarding_item_reopen(request, distributor_id: int, item_id: int, payload: 
     "/{distributor_id}/onboarding-items/{item_id}",
     response=DELETED,
     operation_id="onboarding_item_delete",
+    auth=WRITE,
 )
 def onboarding_item_delete(request, distributor_id: int, item_id: int, reason: str = ""):
     onboarding_item = _child(
@@ -308,7 +353,9 @@ def onboarding_item_delete(request, distributor_id: int, item_id: int, reason: s
 
 
 @router.get(
-    "/{distributor_id}/obligations", response=list[ObligationOut], operation_id="obligation_list"
+    "/{distributor_id}/obligations",
+    response=list[ObligationOut],
+    operation_id="obligation_list",
 )
 @paginate(PageNumberPagination)
 def obligation_list(request, distributor_id: int):
@@ -320,6 +367,7 @@ def obligation_list(request, distributor_id: int):
     "/{distributor_id}/obligations",
     response={201: ObligationOut},
     operation_id="obligation_create",
+    auth=WRITE,
 )
 def obligation_create(request, distributor_id: int, payload: ObligationIn):
     distributor = _distributor(request, Perm.CHANGE_DISTRIBUTORS, distributor_id)
@@ -336,6 +384,7 @@ def obligation_create(request, distributor_id: int, payload: ObligationIn):
     "/{distributor_id}/obligations/{obligation_id}",
     response=ObligationOut,
     operation_id="obligation_update",
+    auth=WRITE,
 )
 def obligation_update(request, distributor_id: int, obligation_id: int, payload: ObligationPatch):
     obligation = _child(
@@ -349,6 +398,7 @@ def obligation_update(request, distributor_id: int, obligation_id: int, payload:
     "/{distributor_id}/obligations/{obligation_id}",
     response=DELETED,
     operation_id="obligation_delete",
+    auth=WRITE,
 )
 def obligation_delete(request, distributor_id: int, obligation_id: int, reason: str = ""):
     obligation = _child(
