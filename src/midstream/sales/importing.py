@@ -477,7 +477,7 @@ def _canonical_decimals(frame: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
 
 
 def _net_amounts(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
-    """net_amount = quantity × unit_net_price, half-up to the currency's minor unit.
+    """net_amount = quantity times unit_net_price, half-up to the currency's minor unit.
 
     Computed with ``Decimal`` once per distinct (quantity, price, currency).
     """
@@ -498,7 +498,7 @@ def _net_amounts(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
             line,
             "net_amount",
             ErrorCode.AMOUNT_TOO_LARGE,
-            f"quantity {quantity} × unit_net_price {price} is too large for an amount "
+            f"quantity {quantity} times unit_net_price {price} is too large for an amount "
             f"(at most {AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES} digits before the point).",
         )
         for line, quantity, price in joined.filter(too_large)

@@ -88,6 +88,32 @@ def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+@dataclass(frozen=True)
+class DistributorSummary:
+    distributor: Distributor
+    lines: int
+    amounts: dict[str, Decimal]
+    reporting_amount: Decimal | None
+    missing_rates: tuple[str, ...]
+
+
+def summarize(distributor: Distributor, totals: list[PeriodTotal]) -> DistributorSummary:
+    amounts: dict[str, Decimal] = {}
+    for total in totals:
+        for currency, amount in total.amounts.items():
+            amounts[currency] = amounts.get(currency, Decimal(0)) + amount
+    missing = tuple(sorted({code for total in totals for code in total.missing_rates}))
+    return DistributorSummary(
+        distributor=distributor,
+        lines=sum(total.lines for total in totals),
+        amounts=dict(sorted(amounts.items())),
+        reporting_amount=None
+        if missing
+        else sum((total.reporting_amount for total in totals), Decimal("0.00")),
+        missing_rates=missing,
+    )
+
+
 @dataclass
 class SellInReport:
     """Sell-in per fiscal period: overall and per distributor, per currency and converted."""
@@ -101,6 +127,10 @@ class SellInReport:
     @property
     def missing_rates(self) -> list[str]:
         return sorted({code for total in self.totals for code in total.missing_rates})
+
+    @property
+    def distributor_summaries(self) -> list[DistributorSummary]:
+        return [summarize(distributor, totals) for distributor, totals in self.by_distributor]
 
     @property
     def reporting_total(self) -> Decimal | None:
