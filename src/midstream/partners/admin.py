@@ -2,6 +2,7 @@
 which check the lifecycle and territory rules and write the audit log."""
 
 from django.contrib import admin
+from django.db import models
 
 from midstream.core.admin import ReadOnlyAdmin
 from midstream.partners.models import (
@@ -28,6 +29,7 @@ class DistributorAdmin(ReadOnlyAdmin):
     list_filter = ["status", "region", "program_track", "currency"]
     search_fields = ["code", "legal_name", "country"]
     ordering = ["code"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(DistributorStatusChange)
