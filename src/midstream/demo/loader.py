@@ -92,6 +92,10 @@ def flush_domain_tables() -> None:
     tables = {model._meta.db_table for model in domain_models(include_auto_created=True)}
     tables.add("django_session")
     existing = set(connection.introspection.table_names())
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending in this
+        # transaction (rows written earlier in it): run those checks now.
+        connection.check_constraints()
     statements = connection.ops.sql_flush(
         no_style(), sorted(tables & existing), reset_sequences=True, allow_cascade=True
     )
