@@ -38,6 +38,7 @@ from midstream.agreements.errors import ErrorCode
 from midstream.agreements.models import Agreement, AgreementVersion, DiscountLevel
 from midstream.core.errors import ConflictError
 from midstream.core.scoping import Scope, get_in_scope
+from midstream.partners.models import Distributor
 
 IN_FORCE = "yes"
 NOT_IN_FORCE = "no"
@@ -101,13 +102,17 @@ def _in_force_versions(on_date: dt.date) -> QuerySet[AgreementVersion]:
 
 
 def with_in_force(queryset: QuerySet[Agreement], on_date: dt.date) -> QuerySet[Agreement]:
-    """Annotate agreements with ``version_in_force`` (number or None) on ``on_date``,
-    ``latest_version``, ``current_currency`` (of the version in force, else of the latest
-    version) and ``in_force`` (``"yes"``/``"no"``)."""
+    """Annotate agreements for ``on_date``.
+
+    ``version_in_force`` (number or None) and ``version_in_force_id``; ``latest_version``;
+    ``current_currency`` (of the version in force, else of the latest version); ``in_force``
+    (``"yes"``/``"no"``).
+    """
     in_force = _in_force_versions(on_date)
     latest = _versions_of_outer_agreement().order_by("-version")
     return queryset.annotate(
         version_in_force=Subquery(in_force.values("version")[:1]),
+        version_in_force_id=Subquery(in_force.values("pk")[:1]),
         latest_version=Subquery(latest.values("version")[:1]),
         current_currency=Coalesce(
             Subquery(in_force.values("currency")[:1]), Subquery(latest.values("currency")[:1])
@@ -125,6 +130,29 @@ def agreements_for(scope: Scope, *, on_date: dt.date) -> QuerySet[Agreement]:
     """Agreements ``scope`` may see, annotated for ``on_date`` (see ``with_in_force``)."""
     queryset = Agreement.objects.for_scope(scope).select_related("distributor")
     return with_in_force(queryset, on_date)
+
+
+def versions_in_force_on(scope: Scope, on_date: dt.date) -> QuerySet[AgreementVersion]:
+    """For each agreement ``scope`` may see, the version in force on ``on_date`` (if any)."""
+    in_force_ids = with_in_force(Agreement.objects.for_scope(scope), on_date).values(
+        "version_in_force_id"
+    )
+    return (
+        AgreementVersion.objects.for_scope(scope)
+        .filter(pk__in=in_force_ids)
+        .select_related("agreement", "agreement__distributor")
+        .prefetch_related(_discount_prefetch())
+    )
+
+
+def distributor_choices(scope: Scope) -> list[tuple[str, str]]:
+    """``(id, code)`` of the distributors ``scope`` may see, for filters and forms."""
+    return [
+        (str(pk), code)
+        for pk, code in Distributor.objects.for_scope(scope)
+        .order_by("code")
+        .values_list("pk", "code")
+    ]
 
 
 # One agreement

@@ -75,7 +75,7 @@ def _require_choice(value: str, choices, field: str, label: str) -> str:
         raise DomainError(
             ErrorCode.INVALID_CHOICE, f"{label} must be one of {allowed}.", field=field
         )
-    return value
+    return str(value)
 
 
 def _clean_discounts(discounts: DiscountInput) -> tuple[DiscountTerm, ...]:
@@ -140,13 +140,17 @@ def _clean_terms(
                 "The effective-to date cannot be before the effective-from date.",
                 field="effective_to",
             )
-    if not is_currency(currency or ""):
+    if not isinstance(currency, str) or not is_currency(currency):
         raise DomainError(
             ErrorCode.INVALID_CURRENCY, f"{currency!r} is not a known currency.", field="currency"
         )
-    _require_choice(payment_terms, PaymentTerms, "payment_terms", "Payment terms")
-    _require_choice(commitment_period, CommitmentPeriod, "commitment_period", "Commitment period")
-    _require_choice(commitment_unit, CommitmentUnit, "commitment_unit", "Commitment unit")
+    payment_terms = _require_choice(payment_terms, PaymentTerms, "payment_terms", "Payment terms")
+    commitment_period = _require_choice(
+        commitment_period, CommitmentPeriod, "commitment_period", "Commitment period"
+    )
+    commitment_unit = _require_choice(
+        commitment_unit, CommitmentUnit, "commitment_unit", "Commitment unit"
+    )
     try:
         commitment = parse_decimal(
             commitment_value, max_digits=18, decimal_places=2, allow_negative=False
