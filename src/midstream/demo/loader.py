@@ -83,6 +83,19 @@ def tables_with_rows() -> list[str]:
     ]
 
 
+def refuse_unless_empty() -> None:
+    """Raise ``ConflictError`` (``database_not_empty``) when any domain table holds rows."""
+    occupied = tables_with_rows()
+    if occupied:
+        shown = ", ".join(occupied[:4]) + (", …" if len(occupied) > 4 else "")
+        raise ConflictError(
+            ErrorCode.DATABASE_NOT_EMPTY,
+            f"The database already holds data ({shown}). Nothing was loaded. Run "
+            "`midstream demo --reset` to DELETE all Midstream data and load the demo, "
+            "or point MIDSTREAM_VAR_DIR or DATABASE_URL at an empty database.",
+        )
+
+
 def flush_domain_tables() -> None:
     """Empty every Midstream table (and the sessions of the deleted users).
 
@@ -111,15 +124,7 @@ def load_demo(data: DemoData, *, reset: bool = False) -> dict[str, int]:
         if reset:
             flush_domain_tables()
         else:
-            occupied = tables_with_rows()
-            if occupied:
-                shown = ", ".join(occupied[:4]) + (", …" if len(occupied) > 4 else "")
-                raise ConflictError(
-                    ErrorCode.DATABASE_NOT_EMPTY,
-                    f"The database already holds data ({shown}). Nothing was loaded. Run "
-                    "`midstream demo --reset` to DELETE all Midstream data and load the demo, "
-                    "or point MIDSTREAM_VAR_DIR or DATABASE_URL at an empty database.",
-                )
+            refuse_unless_empty()
         vendor_settings = _write(data)
         counts = database_counts()
         record_audit(

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from midstream.core.errors import DomainError
 from midstream.demo.generator import DEFAULT_SEED, DemoParams, generate
-from midstream.demo.loader import demo_login_rows, load_demo, tables_with_rows
+from midstream.demo.loader import (
+    demo_login_rows,
+    load_demo,
+    refuse_unless_empty,
+    tables_with_rows,
+)
 
 
 def _date(text: str) -> dt.date:
@@ -79,14 +84,12 @@ class Command(BaseCommand):
         if options["logins"]:
             self.print_logins()
             return
-        if options["if_empty"] and not options["reset"]:
-            occupied = tables_with_rows()
-            if occupied:
-                self.stdout.write(
-                    "The database already holds data: demo load skipped "
-                    "(`midstream demo --reset` replaces everything with the demo)."
-                )
-                return
+        if options["if_empty"] and not options["reset"] and tables_with_rows():
+            self.stdout.write(
+                "The database already holds data: demo load skipped "
+                "(`midstream demo --reset` replaces everything with the demo)."
+            )
+            return
         try:
             params = DemoParams.build(
                 as_of=options["as_of"] or timezone.localdate(),
@@ -97,8 +100,12 @@ class Command(BaseCommand):
                 products=options["products"],
                 months=options["months"],
             )
+            if not options["reset"]:
+                refuse_unless_empty()  # checked again inside the load's transaction
         except ValueError as error:
             raise CommandError(str(error)) from None
+        except DomainError as error:
+            raise CommandError(error.message) from None
         self.stdout.write(f"Generating the demo data set: {params.describe()} …")
         started = time.perf_counter()
         data = generate(params)
