@@ -294,7 +294,13 @@ def agreement_amend(request, pk: int):
         for level in latest.discount_levels.all()
     ]
     form = AmendForm(request.POST or None, initial=initial)
-    formset = discount_formset(request.POST or None, initial=initial_discounts)
+    # Initial rows only for the blank form: a bound formset compared against them would
+    # drop a row left unchanged as "empty".
+    formset = (
+        discount_formset(request.POST)
+        if request.method == "POST"
+        else discount_formset(initial=initial_discounts)
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             version = services.amend_agreement(

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from midstream.accounts.choices import Role
 from midstream.agreements import selectors, services
 from midstream.agreements.models import Agreement, AgreementVersion, DiscountLevel
 from midstream.agreements.selectors import (
@@ -13,19 +12,9 @@ from midstream.agreements.selectors import (
     versions_of,
     with_in_force,
 )
-from midstream.agreements.tests.factories import make_agreement, make_family
+from midstream.agreements.tests.factories import make_agreement
 from midstream.core.errors import ConflictError, DomainError
 from midstream.core.models import AuditRecord
-
-
-@pytest.fixture
-def families(db):
-    return {code: make_family(code) for code in ("NET", "SRV", "STO")}
-
-
-@pytest.fixture
-def manager(users):
-    return users[Role.CHANNEL_MANAGER]
 
 
 def counts():
