@@ -18,6 +18,7 @@ from midstream.accounts.schemas import (
     UserOut,
     UserRoleIn,
 )
+from midstream.api.auth import auth_requiring
 from midstream.api.helpers import require
 from midstream.core.errors import DomainError, ErrorCode
 from midstream.partners.models import Distributor
@@ -44,7 +45,12 @@ def token_list(request):
     return APIToken.objects.filter(user=request.auth)
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, operation_id="token_create")
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    operation_id="token_create",
+    auth=auth_requiring(Perm.USE_API_TOKENS),
+)
 def token_create(request, payload: TokenIn):
     require(request, Perm.USE_API_TOKENS)
     token, text = services.issue_token(actor=request.auth, user=request.auth, name=payload.name)
@@ -98,7 +104,12 @@ def user_list(request, filters: Query[UserFilter]):
     return users
 
 
-@router.post("/users", response={201: UserOut}, operation_id="user_create")
+@router.post(
+    "/users",
+    response={201: UserOut},
+    operation_id="user_create",
+    auth=auth_requiring(Perm.MANAGE_USERS, vendor_only=True),
+)
 def user_create(request, payload: UserCreateIn):
     require(request, Perm.MANAGE_USERS, vendor_only=True)
     try:
@@ -119,7 +130,12 @@ def user_get(request, user_id: int):
     return get_object_or_404(User, pk=user_id)
 
 
-@router.post("/users/{user_id}/role", response=UserOut, operation_id="user_change_role")
+@router.post(
+    "/users/{user_id}/role",
+    response=UserOut,
+    operation_id="user_change_role",
+    auth=auth_requiring(Perm.MANAGE_USERS, vendor_only=True),
+)
 def user_change_role(request, user_id: int, payload: UserRoleIn):
     require(request, Perm.MANAGE_USERS, vendor_only=True)
     user = get_object_or_404(User, pk=user_id)
@@ -132,7 +148,12 @@ def user_change_role(request, user_id: int, payload: UserRoleIn):
     )
 
 
-@router.post("/users/{user_id}/active", response=UserOut, operation_id="user_set_active")
+@router.post(
+    "/users/{user_id}/active",
+    response=UserOut,
+    operation_id="user_set_active",
+    auth=auth_requiring(Perm.MANAGE_USERS, vendor_only=True),
+)
 def user_set_active(request, user_id: int, payload: UserActiveIn):
     require(request, Perm.MANAGE_USERS, vendor_only=True)
     user = get_object_or_404(User, pk=user_id)

@@ -61,7 +61,7 @@ def api(operation_id: str, perm: Perm | None, **options: Any) -> Access:
 
 # The core app's own pages and operations.
 RULES = [
-    page("home", None),
+    page("home", None, ok=frozenset({200, 302})),  # distributor users go to the portal
     page("core:audit_list", Perm.VIEW_AUDIT, vendor_only=True),
     page("core:audit_list", Perm.VIEW_AUDIT, vendor_only=True, query="export=csv"),
     page("core:settings", Perm.MANAGE_FINANCE_SETTINGS, vendor_only=True),

@@ -2,6 +2,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.permissions import Perm
+from midstream.api.auth import auth_requiring
 from midstream.api.helpers import require
 from midstream.core import services
 from midstream.core.models import ExchangeRate
@@ -23,7 +24,12 @@ def settings_get(request):
     return get_vendor_settings()
 
 
-@router.put("/settings", response=VendorSettingsOut, operation_id="settings_update")
+@router.put(
+    "/settings",
+    response=VendorSettingsOut,
+    operation_id="settings_update",
+    auth=auth_requiring(Perm.MANAGE_FINANCE_SETTINGS, vendor_only=True),
+)
 def settings_update(request, payload: VendorSettingsIn):
     require(request, Perm.MANAGE_FINANCE_SETTINGS, vendor_only=True)
     return services.update_vendor_settings(actor=request.auth, **payload.dict())
@@ -44,7 +50,10 @@ def exchange_rate_list(request, filters: Query[RateFilter]):
 
 
 @router.post(
-    "/exchange-rates", response={201: ExchangeRateOut}, operation_id="exchange_rate_create"
+    "/exchange-rates",
+    response={201: ExchangeRateOut},
+    operation_id="exchange_rate_create",
+    auth=auth_requiring(Perm.MANAGE_FINANCE_SETTINGS, vendor_only=True),
 )
 def exchange_rate_create(request, payload: ExchangeRateIn):
     require(request, Perm.MANAGE_FINANCE_SETTINGS, vendor_only=True)
