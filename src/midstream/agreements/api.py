@@ -8,7 +8,7 @@ The operation then calls ``require`` for its scope, as everywhere else.
 
 from django.db.models import DateField, Q, Value
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.permissions import Perm, has_perm, is_distributor_user
@@ -127,7 +127,7 @@ def agreement_create(request, payload: AgreementIn):
         discounts=[(item.family_code, item.discount_percent) for item in payload.discounts],
         **data,
     )
-    return 201, _agreement_out(agreement, selectors.versions_of(agreement))
+    return Status(201, _agreement_out(agreement, selectors.versions_of(agreement)))
 
 
 @router.get("/{agreement_id}", response=AgreementOut, operation_id="agreement_get", auth=VIEW)
@@ -161,7 +161,7 @@ def agreement_amend(request, agreement_id: int, payload: AmendIn):
     version = services.amend_agreement(
         actor=request.auth, agreement=agreement, reason=payload.reason, **changes
     )
-    return 201, selectors.pick_version(selectors.versions_of(agreement), version.version)
+    return Status(201, selectors.pick_version(selectors.versions_of(agreement), version.version))
 
 
 @router.post(
@@ -174,7 +174,7 @@ def agreement_end(request, agreement_id: int, payload: EndIn):
     version = services.end_agreement(
         actor=request.auth, agreement=agreement, end_date=payload.end_date, reason=payload.reason
     )
-    return 201, selectors.pick_version(selectors.versions_of(agreement), version.version)
+    return Status(201, selectors.pick_version(selectors.versions_of(agreement), version.version))
 
 
 @router.get(
