@@ -1,6 +1,6 @@
 """Sell-in API, mounted at /api/sell-in (issue 2, points 6, 7 and 9)."""
 
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.permissions import Perm
@@ -88,10 +88,7 @@ def sellin_import(
         source="api",
         dry_run=dry_run,
     )
-    body = SellInImportOut.from_orm(sellin_import).dict()
-    if dry_run:
-        return 200, {**body, "id": None, "created_at": None, "dry_run": True}
-    return 201, body
+    return Status(200 if dry_run else 201, sellin_import)
 
 
 @router.get("/imports", response=list[SellInImportOut], operation_id="sellin_import_list")

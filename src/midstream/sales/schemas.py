@@ -43,12 +43,16 @@ class SellInImportOut(Schema):
     rows_read: int
     rows_inserted: int
     rows_already_present: int
-    dry_run: bool = False
+    dry_run: bool
 
     @staticmethod
     def resolve_actor(obj) -> str | None:
-        actor = getattr(obj, "actor", None)
-        return actor.username if actor is not None else None
+        return obj.actor.username if obj.actor_id else None
+
+    @staticmethod
+    def resolve_dry_run(obj) -> bool:
+        """A dry run returns the import it would have recorded, unsaved."""
+        return obj.pk is None
 
 
 class MonthlyFilter(Schema):
