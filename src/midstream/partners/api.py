@@ -10,10 +10,10 @@ from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.models import User
-from midstream.accounts.permissions import Perm, has_perm
-from midstream.api.auth import BrowserSession, TokenAuth
+from midstream.accounts.permissions import Perm
+from midstream.api.auth import auth_requiring
 from midstream.api.helpers import require
-from midstream.core.errors import DomainError, PermissionDeniedError
+from midstream.core.errors import DomainError
 from midstream.partners import selectors, services
 from midstream.partners.errors import ErrorCode
 from midstream.partners.models import Contact, OnboardingItem, ReportingObligation, Territory
@@ -43,26 +43,8 @@ from midstream.partners.schemas import (
 router = Router(tags=["distributors"])
 
 
-def _gated(base: type):
-    """``base`` authenticator that also refuses (403) a role without ``change_distributors``.
-
-    django-ninja parses and validates the body before the view runs, so a check inside the
-    view would answer 422 to a caller who may not write at all. Authentication runs first;
-    checking the permission there keeps the gate ahead of validation. The class keeps its
-    base's name, so OpenAPI shows the usual security schemes.
-    """
-
-    def authenticate(self, request, key):
-        user = base.authenticate(self, request, key)
-        if user is not None and not has_perm(user, Perm.CHANGE_DISTRIBUTORS):
-            raise PermissionDeniedError(f"Your role does not allow {Perm.CHANGE_DISTRIBUTORS}.")
-        return user
-
-    return type(base.__name__, (base,), {"authenticate": authenticate})()
-
-
-# Every writing operation authenticates through these (``auth=WRITE``).
-WRITE = [_gated(TokenAuth), _gated(BrowserSession)]
+# Every writing operation authenticates through these (``auth=WRITE``): 403 before 422.
+WRITE = auth_requiring(Perm.CHANGE_DISTRIBUTORS)
 
 DELETED = {204: None}
 
