@@ -195,3 +195,16 @@ def sellin_report(
         by_distributor=by_distributor,
         currencies=sorted({row.currency for row in rows}),
     )
+
+
+def bar_chart(report: SellInReport) -> dict:
+    """Chart.js data for a report: reporting-currency amounts per period, gaps where a rate
+    is missing. Amounts travel as decimal strings (never floats); Chart.js reads them."""
+    return {
+        "labels": [total.period.label for total in report.totals],
+        "label": f"Net sell-in ({report.reporting_currency})",
+        "values": [
+            None if total.reporting_amount is None else str(total.reporting_amount)
+            for total in report.totals
+        ],
+    }

@@ -206,14 +206,7 @@ def sellin_monthly(request):
         date_from=options.get("date_from"),
         date_to=options.get("date_to"),
     )
-    chart = {
-        "labels": [total.period.label for total in report.totals],
-        "label": f"Net sell-in ({report.reporting_currency})",
-        "values": [
-            None if total.reporting_amount is None else str(total.reporting_amount)
-            for total in report.totals
-        ],
-    }
+    chart = selectors.bar_chart(report)
     context = {
         "form": form,
         "report": report,
