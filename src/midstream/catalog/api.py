@@ -8,6 +8,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.permissions import Perm
+from midstream.api.auth import auth_requiring
 from midstream.api.helpers import require
 from midstream.catalog import selectors, services
 from midstream.catalog.models import ProductFamily
@@ -32,6 +33,11 @@ from midstream.catalog.schemas import (
 from midstream.core.errors import DomainError, ErrorCode, PermissionDeniedError
 from midstream.core.scoping import Scope
 from midstream.partners.models import Distributor
+
+# Writing operations authenticate through these: a refused role gets 403 before its body is
+# validated (422).
+WRITE = auth_requiring(Perm.CHANGE_PRODUCTS, vendor_only=True)
+PRICE_WRITE = auth_requiring(Perm.CHANGE_PRICES, vendor_only=True)
 
 router = Router(tags=["catalog"])
 
@@ -80,7 +86,9 @@ def product_get(request, product_id: int):
     return _product_detail(selectors.get_product(product_id), scope)
 
 
-@router.post("/products", response={201: ProductDetailOut}, operation_id="product_create")
+@router.post(
+    "/products", response={201: ProductDetailOut}, operation_id="product_create", auth=WRITE
+)
 def product_create(request, payload: ProductIn):
     scope = require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
     values = payload.dict()
@@ -90,7 +98,10 @@ def product_create(request, payload: ProductIn):
 
 
 @router.patch(
-    "/products/{int:product_id}", response=ProductDetailOut, operation_id="product_update"
+    "/products/{int:product_id}",
+    response=ProductDetailOut,
+    operation_id="product_update",
+    auth=WRITE,
 )
 def product_update(request, product_id: int, payload: ProductPatch):
     scope = require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
@@ -111,6 +122,7 @@ def product_update(request, product_id: int, payload: ProductPatch):
     "/products/{int:product_id}/price",
     response=ProductDetailOut,
     operation_id="product_change_price",
+    auth=PRICE_WRITE,
 )
 def product_change_price(request, product_id: int, payload: PriceChangeIn):
     scope = require(request, Perm.CHANGE_PRICES, vendor_only=True)
@@ -140,6 +152,7 @@ def product_price_history(request, product_id: int):
     "/products/{int:product_id}/conversions/{unit}",
     response=ConversionOut,
     operation_id="product_conversion_set",
+    auth=WRITE,
 )
 def product_conversion_set(request, product_id: int, unit: str, payload: ConversionIn):
     require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
@@ -157,6 +170,7 @@ def product_conversion_set(request, product_id: int, unit: str, payload: Convers
     "/products/{int:product_id}/conversions/{unit}",
     response={204: None},
     operation_id="product_conversion_delete",
+    auth=WRITE,
 )
 def product_conversion_delete(request, product_id: int, unit: str):
     require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
@@ -184,7 +198,9 @@ def product_family_get(request, family_id: int):
     return selectors.get_family(family_id)
 
 
-@router.post("/product-families", response={201: FamilyOut}, operation_id="product_family_create")
+@router.post(
+    "/product-families", response={201: FamilyOut}, operation_id="product_family_create", auth=WRITE
+)
 def product_family_create(request, payload: FamilyIn):
     require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
     return Status(201, services.create_family(actor=request.auth, **payload.dict()))
@@ -194,6 +210,7 @@ def product_family_create(request, payload: FamilyIn):
     "/product-families/{int:family_id}",
     response=FamilyOut,
     operation_id="product_family_update",
+    auth=WRITE,
 )
 def product_family_update(request, family_id: int, payload: FamilyPatch):
     require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
@@ -235,7 +252,9 @@ def part_number_get(request, part_number_id: int):
     return selectors.get_part_number(scope, part_number_id)
 
 
-@router.post("/part-numbers", response={201: PartNumberOut}, operation_id="part_number_create")
+@router.post(
+    "/part-numbers", response={201: PartNumberOut}, operation_id="part_number_create", auth=WRITE
+)
 def part_number_create(request, payload: PartNumberIn):
     scope = require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)
     distributor = Distributor.objects.unscoped().filter(pk=payload.distributor_id).first()
@@ -266,6 +285,7 @@ def part_number_create(request, payload: PartNumberIn):
     "/part-numbers/{int:part_number_id}",
     response={204: None},
     operation_id="part_number_delete",
+    auth=WRITE,
 )
 def part_number_delete(request, part_number_id: int):
     scope = require(request, Perm.CHANGE_PRODUCTS, vendor_only=True)

@@ -235,3 +235,12 @@ def test_channel_manager_may_not_change_prices(api_client_for):
     assert response.status_code == 403
     product.refresh_from_db()
     assert product.list_price == Decimal("100.0000")
+
+
+@pytest.mark.parametrize("role", [Role.DISTRIBUTOR_USER, Role.ANALYST])
+def test_refusal_comes_before_body_validation(api_client_for, role):
+    product = make_product()
+    client = api_client_for(role)
+    assert send(client, "/api/products", {}).status_code == 403
+    assert send(client, f"/api/products/{product.pk}/price", {}).status_code == 403
+    assert send(client, "/api/part-numbers", {}).status_code == 403

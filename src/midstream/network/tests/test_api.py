@@ -189,3 +189,12 @@ def test_supply_end_before_start_is_400(api_client_for, dist_a):
     assert response.json()["code"] == "supply_end_before_start"
     supply.refresh_from_db()
     assert supply.until is None
+
+
+@pytest.mark.parametrize("role", [Role.DISTRIBUTOR_USER, Role.FINANCE])
+def test_refusal_comes_before_body_validation(api_client_for, role):
+    reseller = make_reseller()
+    client = api_client_for(role)
+    assert post(client, BASE, {}).status_code == 403
+    assert post(client, f"{BASE}/{reseller.pk}/onboarding-stage", {}).status_code == 403
+    assert post(client, f"{BASE}/{reseller.pk}/supplies", {}).status_code == 403
