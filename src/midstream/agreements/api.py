@@ -1,8 +1,9 @@
 """Agreements API, mounted at ``/api/agreements``.
 
-Each operation authenticates through ``gated(perm)``: the project's token and session
-authentication followed by the permission check, so a caller whose role lacks the permission
-gets 403 before ninja validates the body or the query (it learns nothing of their rules).
+Each operation authenticates through ``gated(perm)`` (``midstream.api.auth.auth_requiring``):
+the project's token and session authentication followed by the permission check, so a
+caller whose role lacks the permission gets 403 before ninja validates the body or the
+query (it learns nothing of their rules).
 The operation then calls ``require`` for its scope, as everywhere else.
 """
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from midstream.accounts.permissions import Perm, has_perm, is_distributor_user
+from midstream.accounts.permissions import Perm
 from midstream.agreements import selectors, services
 from midstream.agreements.schemas import (
     AgreementFilter,
@@ -26,49 +27,12 @@ from midstream.agreements.schemas import (
     InForceQuery,
     VersionOut,
 )
-from midstream.api.auth import BrowserSession, TokenAuth
+from midstream.api.auth import auth_requiring as gated
 from midstream.api.helpers import require
-from midstream.core.errors import PermissionDeniedError
 from midstream.core.scoping import get_in_scope
 from midstream.partners.models import Distributor
 
 router = Router(tags=["agreements"])
-
-
-def _check(user, perm: Perm, vendor_only: bool) -> None:
-    if not has_perm(user, perm):
-        raise PermissionDeniedError(f"Your role does not allow {perm.value}.")
-    if vendor_only and is_distributor_user(user):
-        raise PermissionDeniedError("This operation is for vendor staff.")
-
-
-class _GatedToken(TokenAuth):
-    def __init__(self, perm: Perm, vendor_only: bool):
-        super().__init__()
-        self.perm, self.vendor_only = perm, vendor_only
-
-    def authenticate(self, request, token):
-        user = super().authenticate(request, token)
-        if user is not None:
-            _check(user, self.perm, self.vendor_only)
-        return user
-
-
-class _GatedSession(BrowserSession):
-    def __init__(self, perm: Perm, vendor_only: bool):
-        super().__init__()
-        self.perm, self.vendor_only = perm, vendor_only
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if user is not None:
-            _check(user, self.perm, self.vendor_only)
-        return user
-
-
-def gated(perm: Perm, *, vendor_only: bool = False) -> list:
-    """Authentication for an operation that needs ``perm`` (403 before any validation)."""
-    return [_GatedToken(perm, vendor_only), _GatedSession(perm, vendor_only)]
 
 
 VIEW = gated(Perm.VIEW_AGREEMENTS)

@@ -45,21 +45,38 @@ class BrowserSession(SessionAuth):
 api_auth = [TokenAuth(), BrowserSession()]
 
 
-def _gated(base: type, perm, vendor_only: bool):
-    def authenticate(self, request, key):
-        user = base.authenticate(self, request, key)
-        if user is not None:
-            from midstream.accounts.permissions import has_perm, is_distributor_user
-            from midstream.core.errors import PermissionDeniedError
+def _check(user, perm, vendor_only: bool) -> None:
+    from midstream.accounts.permissions import has_perm, is_distributor_user
+    from midstream.core.errors import PermissionDeniedError
 
-            if not has_perm(user, perm):
-                raise PermissionDeniedError(f"Your role does not allow {perm.value}.")
-            if vendor_only and is_distributor_user(user):
-                raise PermissionDeniedError("This operation is for vendor staff.")
+    if not has_perm(user, perm):
+        raise PermissionDeniedError(f"Your role does not allow {perm.value}.")
+    if vendor_only and is_distributor_user(user):
+        raise PermissionDeniedError("This operation is for vendor staff.")
+
+
+class GatedToken(TokenAuth):
+    def __init__(self, perm, vendor_only: bool):
+        super().__init__()
+        self.perm, self.vendor_only = perm, vendor_only
+
+    def authenticate(self, request, token):
+        user = super().authenticate(request, token)
+        if user is not None:
+            _check(user, self.perm, self.vendor_only)
         return user
 
-    # Same class name as the base, so OpenAPI shows the usual two security schemes.
-    return type(base.__name__, (base,), {"authenticate": authenticate})()
+
+class GatedSession(BrowserSession):
+    def __init__(self, perm, vendor_only: bool):
+        super().__init__()
+        self.perm, self.vendor_only = perm, vendor_only
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            _check(user, self.perm, self.vendor_only)
+        return user
 
 
 def auth_requiring(perm, *, vendor_only: bool = False) -> list:
@@ -70,4 +87,4 @@ def auth_requiring(perm, *, vendor_only: bool = False) -> list:
     authentication first; checking the permission there keeps the gate ahead of validation.
     Use it on every operation that takes a body: ``@router.post(..., auth=auth_requiring(P))``.
     """
-    return [_gated(TokenAuth, perm, vendor_only), _gated(BrowserSession, perm, vendor_only)]
+    return [GatedToken(perm, vendor_only), GatedSession(perm, vendor_only)]
