@@ -1,27 +1,18 @@
 """Access rules of the catalog pages and API (see ``core.access``).
 
 Products and families are vendor-wide: every role with ``VIEW_PRODUCTS`` sees the same ones,
-so their rules are ``SharedAccess`` (requested once, never as "another distributor's object").
+so their rules are ``shared`` (requested once, never as "another distributor's object").
 Part numbers are distributor-owned and use the ordinary object-bound rules.
 """
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 from midstream.accounts.permissions import Perm
 from midstream.core.access import Access, api, page
 
 
-@dataclass(frozen=True)
-class SharedAccess(Access):
-    """A rule on a vendor-wide object: no own/foreign distinction, so not object-bound."""
-
-    @property
-    def object_bound(self) -> bool:
-        return False
-
-
-def shared(rule: Access) -> SharedAccess:
-    return SharedAccess(**{name: getattr(rule, name) for name in Access.__dataclass_fields__})
+def shared(rule: Access) -> Access:
+    return replace(rule, shared=True)
 
 
 def _product(cast):

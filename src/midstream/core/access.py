@@ -39,6 +39,9 @@ class Access:
     vendor_only: bool = False
     ok: frozenset[int] = field(default=frozenset())
     query: str = ""  # extra query string, e.g. "export=csv"
+    # A vendor-wide object (a product, a family): requested once, never as "another
+    # distributor's object".
+    shared: bool = False
 
     @property
     def expected_ok(self) -> frozenset[int]:
@@ -48,7 +51,7 @@ class Access:
 
     @property
     def object_bound(self) -> bool:
-        return self.kwargs is not None
+        return self.kwargs is not None and not self.shared
 
 
 def page(name: str, perm: Perm | None, **options: Any) -> Access:
