@@ -168,6 +168,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Project-wide assets (Pico CSS, Chart.js, app.css) live beside the settings, not in an app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # collectstatic's target, for production only; development serves from the apps.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static")) if PRODUCTION else None
 MEDIA_ROOT = VAR_DIR / "media"
