@@ -15,6 +15,9 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from cast import PASSWORD, make_user
@@ -321,33 +324,183 @@ def assert_rejected(response, field: str):
     assert any(field in name for name in fields) or field in body.get("field", ""), body
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("raw", list(MALFORMED.values()), ids=list(MALFORMED))
-def test_exchange_rate_rejects_malformed_amounts(raw):
+@dataclass(frozen=True)
+class AmountTarget:
+    """An API operation taking an amount: where to send it, a valid body, what must not change."""
+
+    operation_id: str
+    path: Callable[[SimpleNamespace], str]
+    payload: Callable[[SimpleNamespace], dict]
+    field: str
+    too_many_decimals: str
+    state: Callable[[SimpleNamespace], object]
+
+
+def _rates(_ctx):
     from midstream.core.models import ExchangeRate
 
-    client = bearer_client(make_user("fin", Role.FINANCE))
-    response = client.post(
-        "/api/exchange-rates",
-        _json_with_raw(RATE, "rate", raw),
-        content_type="application/json",
+    return list(ExchangeRate.objects.values_list("currency", "valid_from", "rate"))
+
+
+def _products(_ctx):
+    from midstream.catalog.models import Product
+
+    return list(Product.objects.order_by("sku").values_list("sku", "list_price"))
+
+
+def _agreements(_ctx):
+    from midstream.agreements.models import AgreementVersion
+
+    return list(
+        AgreementVersion.objects.unscoped()
+        .order_by("agreement__number", "version")
+        .values_list("agreement__number", "version", "commitment_value")
     )
-    assert_rejected(response, "rate")
-    assert ExchangeRate.objects.count() == 0
+
+
+AMOUNT_TARGETS = [
+    AmountTarget(
+        "exchange_rate_create",
+        lambda ctx: "/api/exchange-rates",
+        lambda ctx: dict(RATE),
+        "rate",
+        "1.12345678901",  # the column keeps 10 decimals
+        _rates,
+    ),
+    AmountTarget(
+        "product_create",
+        lambda ctx: "/api/products",
+        lambda ctx: {
+            "sku": "NEW-1",
+            "description": "New product",
+            "family_id": ctx.family.pk,
+            "list_price": "10.00",
+            "currency": "USD",
+        },
+        "list_price",
+        "10.123456",  # prices keep 4 decimals
+        _products,
+    ),
+    AmountTarget(
+        "product_change_price",
+        lambda ctx: f"/api/products/{ctx.product.pk}/price",
+        lambda ctx: {"new_price": "12.00", "reason": "list price review"},
+        "new_price",
+        "12.123456",
+        _products,
+    ),
+    AmountTarget(
+        "agreement_create",
+        lambda ctx: "/api/agreements",
+        lambda ctx: {
+            "distributor_id": ctx.other_distributor.pk,  # one without an agreement in force
+            "number": "VPA-NEW-1",
+            "title": "New agreement",
+            "effective_from": "2025-01-01",
+            "currency": "USD",
+            "payment_terms": "net30",
+            "commitment_period": "quarter",
+            "commitment_unit": "amount",
+            "commitment_value": "1000.00",
+        },
+        "commitment_value",
+        "1.234567",  # amounts keep 2 decimals
+        _agreements,
+    ),
+    AmountTarget(
+        "agreement_amend",
+        lambda ctx: f"/api/agreements/{ctx.agreement.pk}/amend",
+        lambda ctx: {"reason": "volume review", "commitment_value": "2000.00"},
+        "commitment_value",
+        "1.234567",
+        _agreements,
+    ),
+]
+
+
+@pytest.fixture
+def amount_context(dist_a, dist_b):
+    import datetime as dt
+    from decimal import Decimal
+
+    from midstream.agreements.models import Agreement, AgreementVersion
+    from midstream.catalog.models import Product, ProductFamily
+
+    family = ProductFamily.objects.create(code="NET", name="Networking")
+    product = Product.objects.create(
+        sku="SW-24P",
+        description="24-port switch",
+        family=family,
+        list_price=Decimal("199.0000"),
+        currency="USD",
+    )
+    agreement = Agreement.objects.unscoped().create(
+        distributor=dist_a, number="VPA-ALPHA-1", title="Alpha VPA"
+    )
+    AgreementVersion.objects.unscoped().create(
+        agreement=agreement,
+        version=1,
+        effective_from=dt.date(2025, 1, 1),
+        currency="USD",
+        payment_terms="net30",
+        commitment_period="quarter",
+        commitment_unit="amount",
+        commitment_value=Decimal("1000.00"),
+    )
+    admin = make_user("admin", Role.VENDOR_ADMIN)
+    return SimpleNamespace(
+        distributor=dist_a,
+        other_distributor=dist_b,
+        family=family,
+        product=product,
+        agreement=agreement,
+        client=bearer_client(admin),
+    )
+
+
+def test_amount_targets_are_real_operations():
+    from midstream.api.main import api
+
+    schema = api.get_openapi_schema()
+    operations = {
+        operation["operationId"]: path
+        for path, methods in schema["paths"].items()
+        for operation in methods.values()
+    }
+    missing = [target.operation_id for target in AMOUNT_TARGETS]
+    assert [name for name in missing if name not in operations] == []
 
 
 @pytest.mark.django_db
-def test_exchange_rate_rejects_too_many_decimals():
-    from midstream.core.models import ExchangeRate
-
-    client = bearer_client(make_user("fin", Role.FINANCE))
-    response = client.post(
-        "/api/exchange-rates",
-        json.dumps({**RATE, "rate": "1.12345678901"}),  # the field keeps 10 decimals
+@pytest.mark.parametrize("target", AMOUNT_TARGETS, ids=lambda target: target.operation_id)
+def test_valid_amount_is_accepted(target, amount_context):
+    # The bodies below differ from this one only in the amount: this one must succeed.
+    before = target.state(amount_context)
+    response = amount_context.client.post(
+        target.path(amount_context),
+        json.dumps(target.payload(amount_context)),
         content_type="application/json",
     )
-    assert_rejected(response, "rate")
-    assert ExchangeRate.objects.count() == 0
+    assert response.status_code in {200, 201}, response.content
+    assert target.state(amount_context) != before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", AMOUNT_TARGETS, ids=lambda target: target.operation_id)
+@pytest.mark.parametrize(
+    "raw", [*MALFORMED.values(), "too many decimals"], ids=[*MALFORMED, "decimals"]
+)
+def test_malformed_amount_is_rejected_with_a_message(target, raw, amount_context):
+    if raw == "too many decimals":
+        raw = json.dumps(target.too_many_decimals)
+    before = target.state(amount_context)
+    response = amount_context.client.post(
+        target.path(amount_context),
+        _json_with_raw(target.payload(amount_context), target.field, raw),
+        content_type="application/json",
+    )
+    assert_rejected(response, target.field)
+    assert target.state(amount_context) == before
 
 
 def bearer_client(user) -> Client:
