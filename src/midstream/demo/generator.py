@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
+import itertools
 import math
 import random
 import unicodedata
@@ -427,10 +429,16 @@ def _fill(pattern: str, rng: random.Random) -> str:
     return "".join(out)
 
 
+@functools.cache
+def _table(options: tuple[tuple[object, float], ...]) -> tuple[tuple, tuple[float, ...]]:
+    values = tuple(value for value, _weight in options)
+    return values, tuple(itertools.accumulate(weight for _value, weight in options))
+
+
 def _weighted(rng: random.Random, options: Sequence[tuple[object, float]]):
-    values = [value for value, _weight in options]
-    weights = [weight for _value, weight in options]
-    return rng.choices(values, weights=weights)[0]
+    """One value drawn by weight (the same draw as ``rng.choices(values, weights)``)."""
+    values, cumulative = _table(tuple(options))
+    return rng.choices(values, cum_weights=cumulative)[0]
 
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
@@ -971,7 +979,7 @@ def _products(params: DemoParams, rng: random.Random, months: list[dt.date]) -> 
                 1, len(spec.variants) - 1
             )
             position = min(1.0, max(0.0, position + rng.uniform(-0.12, 0.12)))
-            cents = (low + position * (high - low)) * (1 + 0.08 * (generation - 1))
+            cents = (low + position * (high - low)) * (1 + 0.04 * ((generation - 1) % 4))
             price = (Decimal(max(low, round(cents / step) * step)) / 100).quantize(CENT)
             gtin = None
             if spec.has_gtin:
@@ -1099,13 +1107,13 @@ def _resellers(
         if not candidates:  # nobody trading claims it: the region's distributors serve it
             candidates = [plan for plan in trading if plan.row.region == country.region]
         coverage[country.code] = candidates
-    country_weights = [country.weight for country in countries]
+    country_weights = list(itertools.accumulate(country.weight for country in countries))
     resellers, supplies, aliases = [], [], []
     names: set[str] = set()
     tax_ids: set[str] = set()
     partner_number = 1_000_000
     for _index in range(params.resellers):
-        country = rng.choices(countries, weights=country_weights)[0]
+        country = rng.choices(countries, cum_weights=country_weights)[0]
         city, postal_pattern = rng.choice(country.cities)
         for attempt in range(8):
             base, legal, _head = _company_name(country.style, country, rng, distributor=False)
@@ -1348,11 +1356,11 @@ def _sellin(
             )
             line_scale = math.sqrt(plan.size_usd / 800_000)
             family_codes = [code for code, _w in families]
-            family_weights = [weight for _c, weight in families]
+            family_weights = list(itertools.accumulate(weight for _c, weight in families))
             lines: list[tuple[_ProductPlan, int]] = []
             revenue = 0.0
             while revenue < target:
-                family = rng.choices(family_codes, weights=family_weights)[0]
+                family = rng.choices(family_codes, cum_weights=family_weights)[0]
                 items, cumulative = sellable[(month, family)]
                 product = rng.choices(items, cum_weights=cumulative)[0]
                 price = float(product.row.list_price)
