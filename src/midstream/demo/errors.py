@@ -3,4 +3,3 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     DATABASE_NOT_EMPTY = "database_not_empty"
-    INVALID_PARAMETERS = "invalid_parameters"
