@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from midstream.agreements.calc import DiscountTerm, VersionTerms, version_in_force
+from midstream.core.calc import months_between
 from midstream.demo.reference import (
     CONTACT_TITLES,
     COUNTRIES,
     COUNTRY_BY_CODE,
     FAMILIES,
     ONBOARDING_CHECKLIST,
-    REGIONS,
     STYLES,
     Country,
     FamilySpec,
@@ -58,7 +58,6 @@ DEMO_PASSWORD = "midstream-demo"  # noqa: S105 - the documented demo login, not 
 VENDOR_NAME = "Kestrel Networks Inc."
 REPORTING_CURRENCY = "USD"
 FISCAL_YEAR_START_MONTH = 7  # fiscal year July to June: FY2026 runs 2025-07-01 … 2026-06-30
-DISTRIBUTOR_CURRENCIES = ("USD", "EUR", "GBP")
 GTIN_COMPANY_PREFIX = 614141  # GS1's documentation example prefix: never a real company's
 
 CENT = Decimal("0.01")
@@ -473,13 +472,7 @@ def _round_to(value: float, step: int) -> Decimal:
 def _exchange_rates(params: DemoParams, first_month: dt.date) -> list[ExchangeRateRow]:
     """Monthly EUR and GBP rates to USD: a bounded random walk from realistic levels."""
     rng = random.Random(f"{params.seed}:fx")
-    start = add_months(first_month, -12)
-    end = params.as_of.replace(day=1)
-    months = []
-    current = start
-    while current <= end:
-        months.append(current)
-        current = add_months(current, 1)
+    months = months_between(add_months(first_month, -12), params.as_of)
     rows = []
     for currency, level, low, high in (("EUR", 1.08, 0.98, 1.20), ("GBP", 1.27, 1.15, 1.38)):
         for month in months:
@@ -493,7 +486,11 @@ class _Rates:
 
     def __init__(self, rows: list[ExchangeRateRow]):
         self._by_month = {(row.currency, row.valid_from): row.rate for row in rows}
-        self._first = {row.currency: row.valid_from for row in rows[::-1]}
+        self._first: dict[str, dt.date] = {}
+        for row in rows:
+            self._first[row.currency] = min(
+                row.valid_from, self._first.get(row.currency, row.valid_from)
+            )
 
     def usd_per_unit(self, currency: str, day: dt.date) -> Decimal:
         if currency == REPORTING_CURRENCY:
@@ -670,7 +667,7 @@ def _company_name(
     places = style.places + country.places
     trades = style.distributor_trades if distributor else style.trades
     trade = rng.choice(trades)
-    pattern = 0 if distributor else rng.choices(range(4), weights=(45, 25, 15, 15))[0]
+    pattern = 0 if distributor else _weighted(rng, ((0, 45), (1, 25), (2, 15), (3, 15)))
     if pattern == 0:
         head = rng.choice(places)
     elif pattern == 1:
@@ -696,7 +693,7 @@ def _distributors(params: DemoParams, rng: random.Random, window_start: dt.date)
             code, legal_name, country_code, track, domain_word = FIXED_DISTRIBUTORS[index]
             country = COUNTRY_BY_CODE[country_code]
             domain = f"{domain_word}.example"
-        else:
+        else:  # an invented distributor; its head word differs from the others' when it can
             region = _weighted(rng, REGION_WEIGHTS)
             country = _weighted(
                 rng, [(item, item.weight) for item in COUNTRIES if item.region == region]
@@ -720,9 +717,9 @@ def _distributors(params: DemoParams, rng: random.Random, window_start: dt.date)
                 code = f"{word}{suffix}"
                 suffix += 1
             domain = f"{_slug(base)[:40]}.example"
+            heads.add(head)
         codes.add(code)
         names.add(legal_name)
-        heads.add(head if index >= len(FIXED_DISTRIBUTORS) else "")
         events = _history(
             status,
             rng,
@@ -1004,14 +1001,13 @@ def _products(params: DemoParams, rng: random.Random, months: list[dt.date]) -> 
                 ]
             elif status == "end_of_life" and months:
                 sold_until = months[rng.randint(0, len(months) // 3)]
-            box = None
             row = ProductRow(sku, gtin, description, spec.code, "EA", price, "USD", status)
-            plan = _ProductPlan(row, rng.paretovariate(1.3), sold_until, None)
+            popularity = rng.paretovariate(1.3)
+            box = None
             for unit, factor in spec.conversions:
                 if rng.random() < (0.9 if unit == "BX" else 0.5):
                     box = box or factor
-            plan.box = box
-            plans.append(plan)
+            plans.append(_ProductPlan(row, popularity, sold_until, box))
     return plans
 
 
@@ -1034,7 +1030,7 @@ def _part_numbers(
     rng: random.Random,
 ) -> list[PartNumberRow]:
     """Each trading distributor lists a share of the catalogue under its own numbers."""
-    box_skus = {row.sku: row.unit for row in conversions if row.unit == "BX"}
+    box_skus = {row.sku for row in conversions if row.unit == "BX"}
     rows = []
     for plan in plans:
         if plan.row.status not in TRADING:
@@ -1318,7 +1314,7 @@ def _sellin(
                     total += item.popularity
                     cumulative.append(total)
                 sellable[(month, spec.code)] = (items, cumulative)
-    drafts = []  # (date, distributor code, sequence, warehouse, lines)
+    drafts = []  # (date, distributor code, sequence, warehouse, lines, agreement terms)
     for plan in plans:
         periods = plan.trading_periods()
         if plan.row.status not in TRADING or not periods:
@@ -1364,10 +1360,9 @@ def _sellin(
                 items, cumulative = sellable[(month, family)]
                 product = rng.choices(items, cum_weights=cumulative)[0]
                 price = float(product.row.list_price)
-                quantity = max(1, round(rng.uniform(400, 4_000) * line_scale / price))
+                quantity = min(5_000, max(1, round(rng.uniform(400, 4_000) * line_scale / price)))
                 if product.box and quantity >= product.box:
                     quantity = quantity // product.box * product.box
-                quantity = min(quantity, 5_000)
                 lines.append((product, quantity))
                 revenue += quantity * price
             while lines:
@@ -1538,18 +1533,3 @@ def generate(params: DemoParams) -> DemoData:
     )
     data.logins = demo_logins()
     return data
-
-
-__all__ = [
-    "DEFAULT_SEED",
-    "DEMO_PASSWORD",
-    "DISTRIBUTOR_CURRENCIES",
-    "REGIONS",
-    "DemoData",
-    "DemoParams",
-    "generate",
-    "gtin_check_digit",
-    "is_valid_gtin",
-    "sellin_csv",
-    "unit_net_price",
-]

@@ -426,9 +426,7 @@ COUNTRIES: tuple[Country, ...] = (
 )
 
 COUNTRY_BY_CODE: dict[str, Country] = {country.code: country for country in COUNTRIES}
-REGIONS: tuple[str, ...] = ("AMER", "EMEA", "APAC")
 
-TAKEN_ACRONYMS = frozenset({"LLC", "INC", "LTD", "PLC", "AG", "SA", "BV", "AB"})
 
 
 @dataclass(frozen=True, slots=True)
