@@ -1,7 +1,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts import services
@@ -54,7 +54,7 @@ def token_list(request):
 def token_create(request, payload: TokenIn):
     require(request, Perm.USE_API_TOKENS)
     token, text = services.issue_token(actor=request.auth, user=request.auth, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": text}
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": text})
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, operation_id="token_revoke")
@@ -121,7 +121,7 @@ def user_create(request, payload: UserCreateIn):
     data = payload.dict()
     data["role"] = _role(data["role"])
     data["distributor"] = _distributor(data.pop("distributor_id"))
-    return 201, services.create_user(actor=request.auth, **data)
+    return Status(201, services.create_user(actor=request.auth, **data))
 
 
 @router.get("/users/{user_id}", response=UserOut, operation_id="user_get")

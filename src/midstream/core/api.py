@@ -1,4 +1,4 @@
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from midstream.accounts.permissions import Perm
@@ -57,7 +57,7 @@ def exchange_rate_list(request, filters: Query[RateFilter]):
 )
 def exchange_rate_create(request, payload: ExchangeRateIn):
     require(request, Perm.MANAGE_FINANCE_SETTINGS, vendor_only=True)
-    return 201, services.add_exchange_rate(actor=request.auth, **payload.dict())
+    return Status(201, services.add_exchange_rate(actor=request.auth, **payload.dict()))
 
 
 class AuditFilter(Schema):
