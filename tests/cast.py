@@ -8,8 +8,9 @@ objects themselves is written):
   number, an agreement (version + discount level), a sell-in line and an API token of its user;
 * ``foreign``: the same for distributor ``BRAVO``, every text field seeded with a canary
   string (``CANARY-7f3a-<field>``) that must never reach a page or API answer for ALPHA's users;
-* shared: a product family and a product, and ``shared_reseller``, supplied by both, carrying
-  BRAVO's account number and alias as canaries (what ALPHA sees of a shared reseller must not
+* shared: a product family and a product (both distributors have a part number for it);
+  BRAVO also supplies ALPHA's reseller, and both supply ``shared_reseller``: BRAVO's account
+  numbers and aliases there are canaries too (what ALPHA sees of a reseller it shares must not
   include BRAVO's relationship to it);
 * one login per role (vendor staff, ALPHA's ``da_admin`` / ``da_user``, BRAVO's
   ``db_admin`` / ``db_user``) and, for each, a bearer token for the API.
@@ -284,6 +285,18 @@ def build_cast(*, with_tokens: bool = True) -> Cast:
         code="BRAVO", seeded=True, product=product, family=family, logins=FOREIGN_LOGINS, suffix="B"
     )
 
+    # BRAVO also supplies ALPHA's reseller: what ALPHA sees of it must not include BRAVO's
+    # account number or spelling.
+    ResellerSupply.objects.unscoped().create(
+        distributor=foreign.distributor,
+        reseller=own.reseller,
+        since=dt.date(2024, 3, 1),
+        account_number=canary("own-reseller-account"),
+    )
+    ResellerAlias.objects.unscoped().create(
+        reseller=own.reseller, alias=canary("own-reseller-alias"), distributor=foreign.distributor
+    )
+    # A second reseller both supply, for lists.
     shared_reseller = Reseller.objects.unscoped().create(
         partner_id="R-SHARED-1", name="Shared Supplies Co", country="US", status="active"
     )
