@@ -50,12 +50,6 @@ def make_user(username: str, role: Role, distributor=None):
     return user
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Tests hash many passwords; production keeps Django's slow default."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def dist_a(db):
     return make_distributor("ALPHA", legal_name="Alpha Distribution Inc")

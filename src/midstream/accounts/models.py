@@ -25,11 +25,8 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="distributor_role_has_distributor",
                 condition=(
-                    Q(role__in=[str(role) for role in DISTRIBUTOR_ROLES], distributor__isnull=False)
-                    | (
-                        ~Q(role__in=[str(role) for role in DISTRIBUTOR_ROLES])
-                        & Q(distributor__isnull=True)
-                    )
+                    Q(role__in=sorted(DISTRIBUTOR_ROLES), distributor__isnull=False)
+                    | (~Q(role__in=sorted(DISTRIBUTOR_ROLES)) & Q(distributor__isnull=True))
                 ),
             )
         ]

@@ -38,6 +38,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('distributor__isnull', False), ('role__in', ['distributor_user', 'distributor_admin'])), models.Q(models.Q(('role__in', ['distributor_user', 'distributor_admin']), _negated=True), ('distributor__isnull', True)), _connector='OR'), name='distributor_role_has_distributor'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('distributor__isnull', False), ('role__in', ['distributor_admin', 'distributor_user'])), models.Q(models.Q(('role__in', ['distributor_admin', 'distributor_user']), _negated=True), ('distributor__isnull', True)), _connector='OR'), name='distributor_role_has_distributor'),
         ),
     ]
