@@ -167,7 +167,7 @@ def test_version_detail(client_for, history):
     body = text(client.get(f"/agreements/{alpha.pk}/versions/2/"))
     assert "version 2" in body
     assert "15.00 %" in body and "2.50 %" in body
-    assert "300000.00 USD per fiscal quarter" in body
+    assert "300,000.00 USD per fiscal quarter" in body
     assert f"/agreements/{alpha.pk}/diff/?from=1&amp;to=2" in body
     assert client.get(f"/agreements/{alpha.pk}/versions/9/").status_code == 404
 
