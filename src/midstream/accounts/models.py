@@ -2,14 +2,34 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 
 from midstream.accounts.choices import DISTRIBUTOR_ROLES, Role
 
 
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """``midstream createsuperuser``: the bootstrap login is a vendor admin, audited."""
+        from midstream.core.audit import record_audit
+
+        extra_fields.setdefault("role", Role.VENDOR_ADMIN)
+        user = super().create_superuser(username, email, password, **extra_fields)
+        record_audit(
+            actor=None,
+            action="user.create",
+            obj=user,
+            changes={"username": [None, user.username], "role": [None, str(user.role)]},
+            reason="createsuperuser",
+        )
+        return user
+
+
 class User(AbstractUser):
     """A person or system login. Distributor roles belong to exactly one distributor."""
+
+    objects = UserManager()
 
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.ANALYST)
     distributor = models.ForeignKey(

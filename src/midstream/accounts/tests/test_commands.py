@@ -30,3 +30,16 @@ def test_cli_help_lists_the_main_commands(capsys):
     out = capsys.readouterr().out
     for command in ["demo", "migrate", "runserver", "import-sellin", "createsuperuser"]:
         assert command in out
+
+
+@pytest.mark.django_db
+def test_createsuperuser_makes_an_audited_vendor_admin():
+    from midstream.accounts.models import User
+    from midstream.core.models import AuditRecord
+
+    call_command("createsuperuser", username="boss", email="boss@example.com", interactive=False)
+    user = User.objects.get(username="boss")
+    assert (user.role, user.is_staff, user.is_superuser) == ("vendor_admin", True, True)
+    record = AuditRecord.objects.get(action="user.create", object_id=str(user.pk))
+    assert record.reason == "createsuperuser"
+    assert record.changes == {"username": [None, "boss"], "role": [None, "vendor_admin"]}
