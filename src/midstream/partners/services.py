@@ -182,6 +182,20 @@ def _removed(obj, fields: list[str]) -> dict[str, list[Any]]:
     return {name: [value, None] for name, value in snapshot(obj, fields).items()}
 
 
+def _remove_child(*, actor, obj, action: str, fields: list[str], reason: str) -> None:
+    """Delete a distributor's child row, recording every field it held."""
+    with transaction.atomic():
+        record_audit(
+            actor=actor,
+            action=action,
+            obj=obj,
+            changes=_removed(obj, fields),
+            reason=reason,
+            distributor_id=obj.distributor_id,
+        )
+        obj.delete()
+
+
 def _locked(distributor: Distributor) -> Distributor:
     return Distributor.objects.unscoped().select_for_update().get(pk=distributor.pk)
 
@@ -439,16 +453,13 @@ def update_territory(
 
 
 def remove_territory(*, actor, territory: Territory, reason: str = "") -> None:
-    with transaction.atomic():
-        record_audit(
-            actor=actor,
-            action="territory.remove",
-            obj=territory,
-            changes=_removed(territory, TERRITORY_FIELDS),
-            reason=reason,
-            distributor_id=territory.distributor_id,
-        )
-        territory.delete()
+    _remove_child(
+        actor=actor,
+        obj=territory,
+        action="territory.remove",
+        fields=TERRITORY_FIELDS,
+        reason=reason,
+    )
 
 
 # --- contacts -----------------------------------------------------------------------------
@@ -544,16 +555,9 @@ def update_contact(*, actor, contact: Contact, reason: str = "", **values: Any) 
 
 
 def remove_contact(*, actor, contact: Contact, reason: str = "") -> None:
-    with transaction.atomic():
-        record_audit(
-            actor=actor,
-            action="contact.remove",
-            obj=contact,
-            changes=_removed(contact, CONTACT_FIELDS),
-            reason=reason,
-            distributor_id=contact.distributor_id,
-        )
-        contact.delete()
+    _remove_child(
+        actor=actor, obj=contact, action="contact.remove", fields=CONTACT_FIELDS, reason=reason
+    )
 
 
 # --- onboarding checklist -----------------------------------------------------------------
@@ -710,16 +714,13 @@ def reopen_onboarding_item(
 
 
 def remove_onboarding_item(*, actor, onboarding_item: OnboardingItem, reason: str = "") -> None:
-    with transaction.atomic():
-        record_audit(
-            actor=actor,
-            action="onboarding_item.remove",
-            obj=onboarding_item,
-            changes=_removed(onboarding_item, ONBOARDING_FIELDS),
-            reason=reason,
-            distributor_id=onboarding_item.distributor_id,
-        )
-        onboarding_item.delete()
+    _remove_child(
+        actor=actor,
+        obj=onboarding_item,
+        action="onboarding_item.remove",
+        fields=ONBOARDING_FIELDS,
+        reason=reason,
+    )
 
 
 # --- reporting obligations ----------------------------------------------------------------
@@ -829,13 +830,10 @@ def update_reporting_obligation(
 def remove_reporting_obligation(
     *, actor, obligation: ReportingObligation, reason: str = ""
 ) -> None:
-    with transaction.atomic():
-        record_audit(
-            actor=actor,
-            action="reporting_obligation.remove",
-            obj=obligation,
-            changes=_removed(obligation, OBLIGATION_FIELDS),
-            reason=reason,
-            distributor_id=obligation.distributor_id,
-        )
-        obligation.delete()
+    _remove_child(
+        actor=actor,
+        obj=obligation,
+        action="reporting_obligation.remove",
+        fields=OBLIGATION_FIELDS,
+        reason=reason,
+    )
