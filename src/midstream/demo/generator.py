@@ -46,6 +46,7 @@ from midstream.partners.calc import (
     SUSPENDED,
     TERMINATED,
 )
+from midstream.sales.importing import FIELDS as SELLIN_FIELDS
 
 DEFAULT_SEED = 2026
 BASE_DISTRIBUTORS = 25
@@ -1404,17 +1405,8 @@ def _sellin(
     return rows
 
 
-SELLIN_COLUMNS = (
-    "invoice_number",
-    "line",
-    "invoice_date",
-    "distributor_code",
-    "sku",
-    "quantity",
-    "unit_net_price",
-    "currency",
-    "ship_to_warehouse",
-)
+# The vendor sell-in export's columns, exactly as the importer reads them.
+SELLIN_COLUMNS = SELLIN_FIELDS
 
 
 def sellin_csv(rows: Sequence[SellInRow]) -> bytes:
