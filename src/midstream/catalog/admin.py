@@ -1,21 +1,12 @@
 from django.contrib import admin
 
 from midstream.catalog.models import DistributorPartNumber, Product, ProductFamily, UnitConversion
-from midstream.core.admin import ReadOnlyAdmin
+from midstream.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class UnitConversionInline(admin.TabularInline):
+class UnitConversionInline(ReadOnlyInline):
     model = UnitConversion
     fields = ["unit", "factor"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProductFamily)

@@ -1,21 +1,12 @@
 from django.contrib import admin
 
-from midstream.core.admin import ReadOnlyAdmin
+from midstream.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from midstream.network.models import Reseller, ResellerAlias, ResellerSupply
 
 
-class ResellerSupplyInline(admin.TabularInline):
+class ResellerSupplyInline(ReadOnlyInline):
     model = ResellerSupply
     fields = ["distributor", "since", "until", "account_number"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reseller)
