@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "midstream.catalog",
     "midstream.agreements",
     "midstream.sales",
+    "midstream.ingest",
     "midstream.reports",
     "midstream.portal",
     "midstream.demo",
