@@ -996,9 +996,9 @@ class _MessageReader:
 
     def close_line(self) -> None:
         line, self.line = self.line, None
-        self.last_party = None
         if line is None:
             return
+        self.last_party = None
         if not line.identifiers:
             self.diagnostics.warn(
                 line.start.number,
@@ -1139,15 +1139,27 @@ class _SalesReader(_MessageReader):
                 "the amount is given to none of them",
             )
             line_amounts = [amount for amount in line_amounts if amount[0] != LINE_AMOUNT]
-        for entry in entries or [_Entry(segment=line.start)]:
+        if not entries:
+            # No quantity sold: one record still carries the line's other quantities.
+            entries = [
+                _Entry(
+                    segment=line.start,
+                    quantities=[q for entry in line.entries for q in entry.quantities],
+                    dates=[date for entry in line.entries for date in entry.dates],
+                    amounts=[amount for entry in line.entries for amount in entry.amounts],
+                )
+            ]
+        for entry in entries:
             fields = dict(line.fields)
             for key, value in self.group_fields.items():
                 fields.setdefault(key, value)
             sold = entry.quantity(SALES_QUANTITY)
             if sold is not None:
                 fields["quantity"] = sold.value
-                # A negative quantity sold is a return (EANCOM SLSRPT reports returns so).
-                fields["transaction_type"] = "return" if sold.value.startswith("-") else "sale"
+                if _NUMBER.fullmatch(sold.value):
+                    # A negative quantity sold is a return (SLSRPT has no other way to say so).
+                    negative = sold.value.startswith("-")
+                    fields["transaction_type"] = "return" if negative else "sale"
                 _put(fields, "unit_of_measure", sold.unit)
             for other in entry.quantities:
                 if other is not sold:
@@ -1168,7 +1180,8 @@ class _SalesReader(_MessageReader):
             if sales is not None:
                 self.check_period(sales)
             if sales is not None and sales.is_range:
-                period_start, period_end = sales.start, sales.end
+                if sales.start and sales.end:
+                    period_start, period_end = sales.start, sales.end
             elif sales is not None:
                 _put(fields, "invoice_date", sales.value)
             _put(fields, "period_start", period_start)
