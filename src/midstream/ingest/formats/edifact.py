@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from midstream.ingest.records import (
     MAX_COLUMNS,
@@ -846,6 +846,7 @@ class _MessageReader:
                 if segment.value(1) == LINE_COUNT:
                     self.declared_line_count = segment
             elif tag == "UNS":  # section control: the summary section follows
+                self.end_header()
                 self.close_line()
             elif self.line is not None and not self.ends_line(segment):
                 self.line.segments.append(segment)
@@ -1192,10 +1193,17 @@ class _SalesReader(_MessageReader):
                     location=line.start.number,
                     fields=fields,
                     identifiers=dict(line.identifiers),
-                    parties={**self.group_parties, **line.parties},
+                    parties=_copies({**self.group_parties, **line.parties}),
                     raw=line.raw(),
                 )
             )
+
+
+def _copies(parties: dict[str, Party]) -> dict[str, Party]:
+    """Each record gets its own Party objects (a group's parties serve several records)."""
+    return {
+        role: replace(party, references=dict(party.references)) for role, party in parties.items()
+    }
 
 
 def _prices(prices: list[Segment], fields: dict[str, str]) -> None:
@@ -1297,7 +1305,7 @@ class _InventoryReader(_MessageReader):
                     location=line.start.number,
                     fields=fields,
                     identifiers=dict(line.identifiers),
-                    parties=dict(line.parties),
+                    parties=_copies(line.parties),
                     raw=line.raw(),
                 )
             )

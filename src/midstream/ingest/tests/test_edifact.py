@@ -503,6 +503,7 @@ def test_slsrpt_d97a_records():
         "period_end": "19971231",
     }
     assert second.parties == {"BY": reseller}
+    assert second.parties["BY"] is not first.parties["BY"]  # each record owns its parties
 
 
 SLSRPT_D01B = """UNA:+.? '
@@ -779,6 +780,17 @@ def test_functional_groups():
         (9, "UNE02", "une_reference_mismatch"),
     ]
     assert len(parsed.documents) == 2
+
+
+def test_unclosed_functional_group_and_a_second_party_for_a_role():
+    text = (
+        "UNB+UNOA:1+S+R+080101:0000+1'UNG+SLSRPT+S+R+080101:0000+G1'"
+        "UNH+1+SLSRPT:D:96A:UN'NAD+BY+B1::9'NAD+BY+B2::9'NAD+BY+B1::9'LIN+1++1:EN'QTY+153:1'"
+        "UNT+7+1'UNZ+1+1'"
+    )
+    parsed = parse_edifact(text.encode())
+    assert codes(parsed) == [(2, "UNE", "missing_une"), (5, "NAD BY", "duplicate_party")]
+    assert parsed.documents[0].parties == {"BY": gs1("BY", "B1")}
 
 
 def test_unsupported_message_yields_a_document_without_records():
