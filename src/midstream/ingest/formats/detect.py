@@ -77,6 +77,7 @@ SAMPLE_BYTES = 64 * 1024
 # the old DOS end-of-file mark do). Above this share of the sample, the file is not text.
 _CONTROL = re.compile(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f]")
 _MAX_CONTROL_SHARE = 0.05
+_BLANK = " \t\r\n\f\v"
 _MARKUP = re.compile(r"<(\?xml|!doctype|html|table|head|body)\b", re.IGNORECASE)
 
 
@@ -146,7 +147,7 @@ def detect_format(content: bytes, file_name: str | None = None) -> Format | Diag
         return too_large
     named = f"{file_name}: " if file_name else ""
     text, utf16 = _text_start(content)
-    start = text.lstrip()
+    start = text.lstrip(_BLANK)
     if not start:
         return file_error(DiagnosticCode.EMPTY_FILE, f"{named}the file is empty.")
     if start.startswith("ISA") and len(start) > 3 and _is_delimiter(start[3]):
