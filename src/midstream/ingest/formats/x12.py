@@ -109,7 +109,10 @@ class X12Code(StrEnum):
 class Loop:
     """A loop of a transaction set: its first segment, the other segments, its child loops.
 
-    ``record`` marks the loops the reader turns into records when they close.
+    ``record`` marks the loops the reader turns into records when they close. At the top of a
+    transaction set, ``segments`` are the header, allowed only before the first loop opens
+    (a header segment among the detail loops is reported, not taken as the end of the
+    detail), and ``trailers`` are the summary segments allowed after the loops (CTT).
     """
 
     name: str
@@ -117,21 +120,33 @@ class Loop:
     segments: frozenset[str]
     loops: tuple[Loop, ...] = ()
     record: bool = False
+    trailers: frozenset[str] = frozenset()
     starts: dict[str, Loop] = field(init=False, repr=False, compare=False)
+    detail: bool = field(init=False, repr=False, compare=False)  # holds record loops
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", {child.start: child for child in self.loops})
+        object.__setattr__(self, "detail", self.record or any(c.detail for c in self.loops))
 
     def segment_ids(self) -> frozenset[str]:
         """Every segment id the loop and its descendants know."""
-        ids = {self.start, *self.segments}
+        ids = {self.start, *self.segments, *self.trailers}
         for child in self.loops:
             ids |= child.segment_ids()
         return frozenset(ids)
 
 
-def loop(name: str, start: str, segments: str = "", *loops: Loop, record: bool = False) -> Loop:
-    return Loop(name, start, frozenset(segments.split()), tuple(loops), record)
+def loop(
+    name: str,
+    start: str,
+    segments: str = "",
+    *loops: Loop,
+    record: bool = False,
+    trailers: str = "",
+) -> Loop:
+    return Loop(
+        name, start, frozenset(segments.split()), tuple(loops), record, frozenset(trailers.split())
+    )
 
 
 CODE_SOURCE = loop("LM", "LM", "LQ")
@@ -167,7 +182,7 @@ TABLE_867 = loop(
 TABLE_852 = loop(
     "852",
     "ST",
-    "XQ XPO N9 PER CTT",
+    "XQ XPO N9 PER",
     loop("N1", "N1", "N2 N3 N4 FOB TD5 DTM N9 PER REF"),
     loop(
         "LIN",
@@ -176,6 +191,7 @@ TABLE_852 = loop(
         loop("ZA", "ZA", "QTY CTP SDQ", loop("G95", "G95", "DTM")),
         record=True,
     ),
+    trailers="CTT",
 )
 
 # 846 Inventory Inquiry/Advice: BIA header, N1 locations, LIN loops with QTY loops and N1
@@ -183,7 +199,7 @@ TABLE_852 = loop(
 TABLE_846 = loop(
     "846",
     "ST",
-    "BIA CUR DTM REF PER MEA CTT",
+    "BIA CUR DTM REF PER MEA",
     loop("N1", "N1", "N2 N3 N4 REF PER"),
     CODE_SOURCE,
     loop(
@@ -197,6 +213,7 @@ TABLE_846 = loop(
         loop("N1", "N1", "N2 N3 N4 REF PER"),
         record=True,
     ),
+    trailers="CTT",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -749,9 +766,12 @@ class _Reader867(_TransactionReader):
         self.choose_price(fields, prices, UIT_PRICE_ORDER)
         self.references_and_dates(node.segments[1:], line_fields)
         merged = {**transfer["fields"], **line_fields}
-        for qualifier in INVOICE_REFERENCES:
-            if f"ref_{qualifier}" in merged:
-                fields["invoice_number"] = merged[f"ref_{qualifier}"]
+        for source in (line_fields, transfer["fields"]):  # the line's own REF first
+            invoice = next(
+                (source[f"ref_{q}"] for q in INVOICE_REFERENCES if f"ref_{q}" in source), None
+            )
+            if invoice is not None:
+                fields["invoice_number"] = invoice
                 break
         if f"date_{INVOICE_DATE}" in merged:
             fields["invoice_date"] = merged[f"date_{INVOICE_DATE}"]
@@ -1147,6 +1167,7 @@ class _Transaction:
         self.root = _Node(reader.table, number, elements)
         self.stack = [self.root]
         self.count = 1  # segments from ST on
+        self.in_detail = False  # a loop holding records has opened: the header is over
         self.unsupported = isinstance(reader, _UnsupportedReader)
 
     def feed(self, number: int, elements: list[str]) -> None:
@@ -1174,12 +1195,20 @@ class _Transaction:
             if child is not None:
                 if depth + 1 < len(stack):
                     self._close_above(depth)
+                if depth == 0 and child.detail:
+                    self.in_detail = True
                 stack.append(_Node(child, number, elements))
                 return
             if segment_id in spec.segments:
+                if depth == 0 and self.in_detail:
+                    break  # a header segment among the detail loops
                 if depth + 1 < len(stack):
                     self._close_above(depth)
                 stack[depth].segments.append((number, elements))
+                return
+            if depth == 0 and segment_id in spec.trailers:
+                self._close_above(0)
+                stack[0].segments.append((number, elements))
                 return
             depth -= 1
         self._misplaced(number, segment_id)

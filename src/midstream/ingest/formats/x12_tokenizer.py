@@ -167,7 +167,8 @@ def decode(content: bytes) -> tuple[str, str, bool]:
 
 
 def _is_delimiter(char: str) -> bool:
-    return not char.isalnum() and not char.isspace()
+    """Any character but letters, digits and layout whitespace (\x1c-\x1f are allowed)."""
+    return not char.isalnum() and char not in _WHITESPACE
 
 
 def read_delimiters(text: str, start: int) -> tuple[Delimiters | None, str, bool]:
@@ -216,7 +217,8 @@ def read_delimiters(text: str, start: int) -> tuple[Delimiters | None, str, bool
             and candidate not in (element, component, terminator)
         ):
             repetition = candidate
-    fixed = position + 2 - start == ISA_FIXED_LENGTH - 1
+    line_breaks = text.count("\n", start, position) + text.count("\r", start, position)
+    fixed = position + 2 - start - line_breaks == ISA_FIXED_LENGTH - 1
     return Delimiters(element, component, terminator, repetition), "", fixed
 
 
