@@ -34,6 +34,7 @@ class DiagnosticCode(StrEnum):
     FORMAT_NOT_AVAILABLE = "format_not_available"
     TOO_MANY_COLUMNS = "too_many_columns"
     TOO_MANY_DIAGNOSTICS = "too_many_diagnostics"
+    TOO_MANY_RECORDS = "too_many_records"
     NO_RECORDS = "no_records"
     SHEET_IGNORED = "sheet_ignored"
     # CSV / TSV
@@ -217,6 +218,19 @@ def _detect_zip(content: bytes, named: str) -> Format | Diagnostic:
         DiagnosticCode.UNSUPPORTED_ZIP,
         f"{named}this is {kind}, not an Excel workbook: upload the report itself (XLSX, CSV, "
         "X12, EDIFACT or JSON), not an archive.",
+    )
+
+
+# Records are Python objects (a dict per row: about 0.5 KB for one short column, 1.7 KB for
+# twelve), so a file of tiny lines would need far more memory than its size suggests. Beyond
+# this many records a CSV or JSON file is refused; XLSX stops at Excel's 1,048,576 rows.
+MAX_RECORDS = 2_000_000
+
+
+def too_many_records() -> Diagnostic:
+    return file_error(
+        DiagnosticCode.TOO_MANY_RECORDS,
+        f"the file has more than {MAX_RECORDS:,} records; split it by period.",
     )
 
 

@@ -27,12 +27,14 @@ from collections.abc import Iterator
 from dataclasses import fields as dataclass_fields
 
 from midstream.ingest import records
+from midstream.ingest.formats import detect
 from midstream.ingest.formats.detect import (
     DiagnosticCode,
     DiagnosticLog,
     file_error,
     file_too_large,
     text_encoding,
+    too_many_records,
 )
 from midstream.ingest.records import (
     INVENTORY_FIELDS,
@@ -90,6 +92,10 @@ class _Invalid(Exception):
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
         super().__init__(f"line {line}, column {column}: {reason}")
+
+
+class _TooManyRecords(Exception):
+    """More records than ``detect.MAX_RECORDS``: reading stops."""
 
 
 class _Scanner:
@@ -204,6 +210,10 @@ def parse_json(content: bytes, *, kind: ReportKind | None = None) -> ParsedFile:
         log.kept.append(file_error(DiagnosticCode.INVALID_JSON, f"not valid JSON: {error}."))
         parsed.diagnostics = log.finish()
         return parsed
+    except _TooManyRecords:
+        log.kept.append(too_many_records())
+        parsed.diagnostics = log.finish()
+        return parsed
     except RecursionError:
         log.kept.append(
             file_error(
@@ -251,6 +261,8 @@ def _read_items(scanner: _Scanner, start: int) -> list[tuple[int, str, object]]:
     for index, (begin, end, value) in enumerate(scanner.items(start), start=1):
         if _depth(value) > MAX_DEPTH:
             raise RecursionError
+        if index > detect.MAX_RECORDS:
+            raise _TooManyRecords
         items.append((index, scanner.text[begin:end], value))
     return items
 

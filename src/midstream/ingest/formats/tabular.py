@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from midstream.ingest import records
+from midstream.ingest.formats import detect
 from midstream.ingest.formats.detect import (
     DiagnosticCode,
     DiagnosticLog,
@@ -37,6 +38,7 @@ from midstream.ingest.formats.detect import (
     file_too_large,
     plural,
     text_encoding,
+    too_many_records,
 )
 from midstream.ingest.headers import guess_kind
 from midstream.ingest.records import (
@@ -429,6 +431,9 @@ def _read_rows(
         if max(map(len, values)) > max_chars:
             _report_long_fields(values, columns, start, log)
             continue
+        if len(rows) >= detect.MAX_RECORDS:
+            log.kept.append(too_many_records())
+            return None
         rows.append(
             SourceRecord(
                 kind=record_kind,

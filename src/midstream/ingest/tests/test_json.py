@@ -5,6 +5,7 @@ import json
 import pytest
 
 from midstream.ingest import records
+from midstream.ingest.formats import detect
 from midstream.ingest.formats.jsonrecords import MAX_DEPTH, parse_json
 from midstream.ingest.records import Format, Party, ReportKind
 
@@ -224,3 +225,11 @@ def test_unknown_keys_are_capped():
     codes = [d.code for d in parsed.diagnostics]
     assert codes.count("unknown_key") == 1000
     assert codes[-1] == "too_many_diagnostics"
+
+
+def test_more_records_than_the_limit_refuse_the_file(monkeypatch):
+    monkeypatch.setattr(detect, "MAX_RECORDS", 2)
+    assert len(parse_json(b"[{}, {}]").records) == 2
+    parsed = parse_json(b'{"records": [{}, {}, {}]}')
+    assert [d.code for d in parsed.diagnostics] == ["too_many_records"]
+    assert parsed.documents == []

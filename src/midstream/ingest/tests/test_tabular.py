@@ -3,6 +3,7 @@
 import pytest
 
 from midstream.ingest import records
+from midstream.ingest.formats import detect
 from midstream.ingest.formats.tabular import parse_csv
 from midstream.ingest.records import Format, ReportKind, Severity
 
@@ -294,3 +295,13 @@ def test_diagnostics_are_capped_per_code():
     assert parsed.diagnostics[-1].message == (
         "500 more wrong_column_count diagnostics are not listed (1,500 in all)."
     )
+
+
+def test_more_records_than_the_limit_refuse_the_file(monkeypatch):
+    monkeypatch.setattr(detect, "MAX_RECORDS", 3)
+    assert len(parse_csv(b"a\n1\n2\n3\n").records) == 3
+    parsed = parse_csv(b"a\n1\n2\n3\n4\n")
+    assert [(d.code, d.message) for d in parsed.diagnostics] == [
+        ("too_many_records", "the file has more than 3 records; split it by period.")
+    ]
+    assert parsed.documents == []
