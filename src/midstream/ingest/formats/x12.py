@@ -346,8 +346,8 @@ SEGMENT_RULES = {
     "PID": _rule(9, E(1, "ID", 1, 1, True), E(5, "AN", 1, 80)),
 }
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
-_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _ENVELOPE = frozenset(("ISA", "IEA", "GS", "GE", "ST", "SE", "TA1"))
 
@@ -372,15 +372,20 @@ def _element_problem(rule: Element, value: str) -> tuple[X12Code, bool, str] | N
             return X12Code.ELEMENT_TOO_LONG, True, f"at most {rule.maximum} digits"
         return None
     if kind == "DT":
-        if not value.isdigit() or len(value) not in (6, 8):
+        if not _ascii_digits(value) or len(value) not in (6, 8):
             return X12Code.INVALID_DATE, True, "a date as CCYYMMDD (or YYMMDD before 004010)"
         month, day = int(value[-4:-2]), int(value[-2:])
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return X12Code.INVALID_DATE, True, "a date with a month 01-12 and a day 01-31"
         return None
-    if not value.isdigit() or not 4 <= len(value) <= 8:  # TM
+    if not _ascii_digits(value) or not 4 <= len(value) <= 8:  # TM
         return X12Code.INVALID_TIME, True, "a time as HHMM, HHMMSS or HHMMSSDD"
     return None
+
+
+def _ascii_digits(text: str) -> bool:
+    """Only 0-9 (``str.isdigit`` also accepts superscripts and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
 
 
 def _value(elements: list[str], position: int) -> str:
@@ -390,15 +395,15 @@ def _value(elements: list[str], position: int) -> str:
 def _version_number(version: str) -> int | None:
     """004010 → 4010; ISA12's 00401 → 4010; None when it is not a version string."""
     digits = version[:6]
-    if len(digits) == 6 and digits.isdigit():
+    if len(digits) == 6 and _ascii_digits(digits):
         return int(digits)
-    if len(version) == 5 and version.isdigit():
+    if len(version) == 5 and _ascii_digits(version):
         return int(version) * 10
     return None
 
 
 def _same_control_number(first: str, second: str) -> bool:
-    if first.isdigit() and second.isdigit():
+    if _ascii_digits(first) and _ascii_digits(second):
         return int(first) == int(second)
     return first == second
 
@@ -482,7 +487,7 @@ class _TransactionReader:
         if ctt is not None:
             number, elements = ctt
             declared = _value(elements, 1)
-            if declared.isdigit() and int(declared) != self.record_loops:
+            if _ascii_digits(declared) and int(declared) != self.record_loops:
                 self.log.warning(
                     number,
                     "CTT01",
@@ -1430,7 +1435,7 @@ class _FileReader:
                 f"IEA02 {control!r} does not match the interchange control number ISA13 "
                 f"{_value(isa, 13)!r}.",
             )
-        if not declared.isdigit() or int(declared) != self.groups:
+        if not _ascii_digits(declared) or int(declared) != self.groups:
             self.log.warning(
                 number,
                 "IEA01",
@@ -1449,7 +1454,7 @@ class _FileReader:
                 X12Code.GROUP_CONTROL_MISMATCH,
                 f"GE02 {control!r} does not match the group control number GS06 {_value(gs, 6)!r}.",
             )
-        if not declared.isdigit() or int(declared) != self.transactions:
+        if not _ascii_digits(declared) or int(declared) != self.transactions:
             self.log.warning(
                 number,
                 "GE01",
@@ -1517,7 +1522,7 @@ class _FileReader:
             return
         count = transaction.count + 1
         declared, control = _value(se, 1), _value(se, 2)
-        if not declared.isdigit() or int(declared) != count:
+        if not _ascii_digits(declared) or int(declared) != count:
             self.log.warning(
                 last,
                 "SE01",

@@ -210,7 +210,8 @@ def read_delimiters(text: str, start: int) -> tuple[Delimiters | None, str, bool
         version = fields[12].strip()
         candidate = fields[11]
         if (
-            version.isdigit()
+            version.isascii()
+            and version.isdigit()
             and version >= "00402"
             and len(candidate) == 1
             and _is_delimiter(candidate)

@@ -636,3 +636,23 @@ def test_too_many_errors_stop_the_reading():
 def test_codes_are_the_documented_enum():
     assert X12Code.MISSING_SE == "missing_se"
     assert all(code.value == code.value.lower() for code in X12Code)
+
+
+def test_header_segments_may_follow_header_party_loops_but_not_the_detail():
+    body = [
+        "BPT*00*R1*20240131",
+        "N1*DB*DISTRIBUTOR*91*D1",
+        "DTM*090*20240101",  # after the header N1 loop: still the header
+        "PTD*SS",
+        "QTY*32*1*EA",
+        "LIN**VP*P",
+        "BPT*00*R2*20240131",  # a header segment among the detail: reported, loops stay open
+        "UIT*EA*5*CA",
+    ]
+    parsed = parse_x12(file_of("867", body))
+
+    assert codes(parsed) == [(10, "unexpected_segment")]
+    assert parsed.documents[0].header["period_start"] == "20240101"
+    (record,) = parsed.records
+    assert record.fields["unit_price"] == "5"
+    assert parsed.documents[0].header["document_number"] == "R1"
