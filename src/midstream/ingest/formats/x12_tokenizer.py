@@ -95,8 +95,9 @@ class DiagnosticLog:
         self.add(location, field_name, code, Severity.WARNING, message)
 
     def finish(self) -> list[Diagnostic]:
-        """The kept diagnostics, plus one warning counting those left out, if any."""
-        result = list(self._kept)
+        """The kept diagnostics by location (the file as a whole first), then one warning
+        counting those left out, if any."""
+        result = sorted(self._kept, key=lambda d: -1 if d.location is None else d.location)
         if self._suppressed:
             counts = ", ".join(f"{code}: {n}" for code, n in sorted(self._suppressed.items()))
             result.append(

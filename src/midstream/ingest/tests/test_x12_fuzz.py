@@ -12,13 +12,14 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from midstream.ingest.formats.x12 import parse_x12
+from midstream.ingest.formats.x12 import X12Code, parse_x12
 from midstream.ingest.formats.x12_tokenizer import MAX_DIAGNOSTICS_PER_CODE, MAX_ERRORS
 from midstream.ingest.records import Format, ParsedFile, ReportKind, Severity
 from midstream.ingest.tests.test_x12_reader import LINE_867, file_of, isa
 from midstream.ingest.tests.test_x12_samples import SAMPLES
 
 CODE = re.compile(r"[a-z][a-z0-9_]*")
+KNOWN_CODES = {code.value for code in X12Code}  # every code the reader emits is documented
 FUZZ = settings(
     max_examples=150,
     deadline=None,
@@ -40,6 +41,7 @@ def assert_well_formed(parsed: ParsedFile) -> None:
     assert len(parsed.diagnostics) <= MAX_ERRORS + 60 * MAX_DIAGNOSTICS_PER_CODE
     for diagnostic in parsed.diagnostics:
         assert CODE.fullmatch(diagnostic.code), diagnostic
+        assert diagnostic.code in KNOWN_CODES, diagnostic
         assert isinstance(diagnostic.severity, Severity)
         assert diagnostic.message
         assert diagnostic.location is None or 1 <= diagnostic.location <= highest, diagnostic
