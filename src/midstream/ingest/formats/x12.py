@@ -461,7 +461,7 @@ class _TransactionReader:
     """Base of the per-transaction readers: header once, records as record loops close."""
 
     table: Loop
-    kind: ReportKind | None = None
+    kind: ReportKind | None = None  # the Document's kind (None: an 852 holds both kinds)
 
     def __init__(self, context: _Context) -> None:
         self.context = context
@@ -713,6 +713,11 @@ class _Reader867(_TransactionReader):
             if _value(head, 4) in CONTRACT_REFERENCES and _value(head, 5):
                 fields["contract_reference"] = _value(head, 5)
             self.references_and_dates(ptd.segments[1:], fields)
+            if "contract_reference" not in fields:
+                for qualifier in CONTRACT_REFERENCES:
+                    if f"ref_{qualifier}" in fields:
+                        fields["contract_reference"] = fields[f"ref_{qualifier}"]
+                        break
             ptd.memo = {"fields": fields, "parties": self.parties(ptd.loops("N1"))}
         return ptd.memo
 
@@ -844,7 +849,7 @@ class _Reader852(_TransactionReader):
         self.choose_price(common, prices, CTP_PRICE_ORDER)
         item_quantities: dict[str, tuple[str, str]] = {}
         for segment_number, elements in node.all("QTY"):
-            self._quantity(item_quantities, segment_number, elements, "")
+            self._quantity(item_quantities, segment_number, elements)
 
         sales: dict[tuple[str, str], dict[str, str]] = {}  # (code, location) → fields
         inventory: dict[str, dict[str, str]] = {}  # location → fields
@@ -889,9 +894,7 @@ class _Reader852(_TransactionReader):
                     fields.setdefault(name, value)
             self._append(ReportKind.INVENTORY, number, fields, identifiers, raw)
 
-    def _quantity(
-        self, held: dict[str, tuple[str, str]], number: int, elements: list[str], prefix: str
-    ) -> None:
+    def _quantity(self, held: dict[str, tuple[str, str]], number: int, elements: list[str]) -> None:
         qualifier, value = _value(elements, 1), _value(elements, 2)
         if not qualifier or not value:
             return
@@ -1152,12 +1155,6 @@ READERS: dict[str, type[_TransactionReader]] = {
     "867": _Reader867,
     "852": _Reader852,
     "846": _Reader846,
-}
-# The kind of Document each transaction set gives (None: both kinds, see each record's kind).
-DOCUMENT_KINDS: dict[str, ReportKind | None] = {
-    "867": ReportKind.SELL_THROUGH,
-    "852": None,
-    "846": ReportKind.INVENTORY,
 }
 RECORD_LOOP_NAMES = {"867": "QTY line loops", "852": "LIN item loops", "846": "LIN item loops"}
 
@@ -1469,8 +1466,9 @@ class _FileReader:
         isa = self.isa[1] if self.isa is not None else []
         gs = self.gs[1] if self.gs is not None else []
         version = _value(gs, 8) or _value(isa, 12)
+        reader_class = READERS.get(transaction_set)
         document = Document(
-            kind=DOCUMENT_KINDS.get(transaction_set),
+            kind=reader_class.kind if reader_class is not None else None,
             transaction=transaction_set,
             location=number,
             sender=_value(isa, 6),
@@ -1478,7 +1476,6 @@ class _FileReader:
             control_number=_value(st, 2),
             version=version,
         )
-        reader_class = READERS.get(transaction_set)
         if reader_class is None:
             self.log.warning(
                 number,

@@ -233,7 +233,10 @@ class Tokenizer:
 
     def __init__(self, content: bytes, log: DiagnosticLog) -> None:
         self.log = log
-        self.text, self.encoding, fallback = decode(content)
+        text, self.encoding, fallback = decode(content)
+        # Padding after the last segment (NUL bytes of fixed-block transfers, the old DOS
+        # end-of-file mark Ctrl-Z) is not data.
+        self.text = text.rstrip(" \t\r\n\x00\x1a")
         if fallback:
             log.warning(
                 None,

@@ -656,3 +656,21 @@ def test_header_segments_may_follow_header_party_loops_but_not_the_detail():
     (record,) = parsed.records
     assert record.fields["unit_price"] == "5"
     assert parsed.documents[0].header["document_number"] == "R1"
+
+
+def test_867_contract_from_the_ptd_reference_when_ptd04_is_not_one():
+    body = [
+        "BPT*00*R1*20240131",
+        "PTD*SD",
+        "REF*VC*SPA-9",
+        "QTY*32*1*EA",
+        "LIN**VP*P",
+        "QTY*32*2*EA",
+        "LIN**VP*Q",
+        "REF*CT*LINE-SPA",
+    ]
+    first, second = parse_x12(file_of("867", body)).records
+
+    assert first.fields["contract_reference"] == "SPA-9"
+    assert second.fields["contract_reference"] == "LINE-SPA"  # the line's own wins
+    assert first.fields["transaction_type"] == "SD"

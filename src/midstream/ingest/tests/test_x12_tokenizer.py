@@ -259,3 +259,12 @@ def test_the_diagnostic_log_caps_each_code_and_stops_after_too_many_errors(monke
         *["bad_thing"] * 3,
         "diagnostics_truncated",
     ]
+
+
+def test_padding_after_the_last_segment_is_not_data():
+    content = file_of("846", INVENTORY, layout="\r\n") + b"\x1a" + b"\x00" * 300
+    tokens = tokenize(content)
+
+    assert len(tokens.segments) == 9
+    assert codes(tokens) == []
+    assert parse_x12(content).diagnostics == []
