@@ -79,6 +79,11 @@ SAMPLE_BYTES = 64 * 1024
 _CONTROL = re.compile(rb"[\x01-\x08\x0b\x0e-\x19\x1b-\x1f]")
 _MAX_CONTROL_SHARE = 0.05
 _BLANK = " \t\r\n\f\v"
+_NOT_BLANK = re.compile(rb"[^ \t\r\n\f\v]")
+_UTF16_BLANKS = {
+    "utf-16-le": re.compile(rb"(?:[ \t\r\n\f\v]\x00)*"),
+    "utf-16-be": re.compile(rb"(?:\x00[ \t\r\n\f\v])*"),
+}
 _MARKUP = re.compile(r"<(\?xml|!doctype|html|table|head|body)\b", re.IGNORECASE)
 
 
@@ -127,14 +132,21 @@ def text_encoding(content: bytes) -> tuple[str | None, int]:
 
 
 def _text_start(content: bytes) -> tuple[str, bool]:
-    """The first characters of the file as text (after any BOM), and whether it is UTF-16."""
+    """The first characters of the file as text after any BOM and leading white space, and
+    whether it is UTF-16. Empty when the file holds nothing else."""
     encoding, skip = text_encoding(content)
-    sample = content[skip : skip + SAMPLE_BYTES]
     if encoding and encoding.startswith("utf-16"):
+        blanks = _UTF16_BLANKS[encoding].match(content, skip)
+        position = blanks.end() if blanks else skip
+        sample = content[position : position + SAMPLE_BYTES]
         sample = sample[: len(sample) - len(sample) % 2]
         return sample.decode(encoding, errors="replace"), True
     # Latin-1 maps every byte to one character: enough to look at ASCII signatures.
-    return sample.decode("latin-1"), False
+    body = content[skip:]
+    first = _NOT_BLANK.search(body)
+    if first is None:
+        return "", False
+    return body[first.start() : first.start() + SAMPLE_BYTES].decode("latin-1"), False
 
 
 def _line_of(content: bytes, offset: int) -> int:

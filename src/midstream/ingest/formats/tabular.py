@@ -379,6 +379,15 @@ def _read_rows(
         start = previous_end + 1
         previous_end = reader.line_num
         raw = lines.take_raw()
+        # Rejected and blank lines cost time too: a file of millions of them stops here.
+        if previous_end > 2 * detect.MAX_RECORDS:
+            log.kept.append(
+                file_error(
+                    DiagnosticCode.TOO_MANY_RECORDS,
+                    f"the file has more than {2 * detect.MAX_RECORDS:,} lines; split it by period.",
+                )
+            )
+            return None
         if lines.oversized:
             # Lines blanked out for their field count, reported where they are.
             for number, count in lines.oversized.items():

@@ -155,3 +155,13 @@ def test_a_file_over_the_size_limit_is_refused_before_anything_else(monkeypatch)
 )
 def test_text_encoding_from_the_byte_order_mark_or_the_nul_pattern(content, expected):
     assert text_encoding(content) == expected
+
+
+def test_leading_white_space_longer_than_the_sample_is_skipped():
+    padding = b" \r\n" * 30_000  # 90 KB, more than the 64 KB looked at
+    assert detect_format(padding + b"Invoice,Qty\n") is Format.CSV
+    assert detect_format(padding + b'[{"quantity": "1"}]') is Format.JSON
+    assert detect_format((" \n" * 40_000 + "UNB+UNOC:3+A+B+240301:1200+1'").encode("utf-16")) is (
+        Format.EDIFACT
+    )
+    assert _error(detect_format(padding)).code == "empty_file"

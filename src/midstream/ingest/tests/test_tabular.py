@@ -305,3 +305,14 @@ def test_more_records_than_the_limit_refuse_the_file(monkeypatch):
         ("too_many_records", "the file has more than 3 records; split it by period.")
     ]
     assert parsed.documents == []
+
+
+def test_more_lines_than_twice_the_record_limit_refuse_the_file(monkeypatch):
+    monkeypatch.setattr(detect, "MAX_RECORDS", 3)
+    assert len(parse_csv(b"a,b\n1,2\n\n\n1\n2,3\n").records) == 2  # 6 lines
+    parsed = parse_csv(b"a,b\n1,2\n\n\n1\n2,3\n\n")  # 7 lines
+    assert [(d.code, d.message) for d in parsed.diagnostics] == [
+        ("wrong_column_count", "the line has 1 field; the header has 2."),
+        ("too_many_records", "the file has more than 6 lines; split it by period."),
+    ]
+    assert parsed.documents == []
