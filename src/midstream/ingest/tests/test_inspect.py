@@ -253,6 +253,20 @@ def test_the_console_script_on_generated_files(tmp_path, german_csv):
         '1,2,sell_through,R-1,01.03.2024,5,"12,50",AB-100,Müller GmbH,10115'
     )
     assert "encoding: windows-1252" in completed.stderr
+    tsv = tmp_path / "stock.txt"
+    tsv.write_bytes("SKU\tOn hand\r\nAB-1\t7\r\n".encode("utf-16"))
+    completed = _run(str(tsv), tmp_path=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["fields"] == {"on_hand": "7", "sku": "AB-1"}
+    assert "encoding: utf-16-le" in completed.stderr
+    workbook = tmp_path / "sales.xlsx"
+    _xlsx(workbook)
+    completed = _run(str(workbook), "--sheet", "Daten", "--format", "csv", tmp_path=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "document,source_location,kind,invoice_number,quantity,unit_price,gtin",
+        "1,2,sell_through,INV-9,3,19.99,4006381333931",
+    ]
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"  ")
     failed = _run(str(empty), tmp_path=tmp_path)
