@@ -237,6 +237,9 @@ LINE_AMOUNTS = ("1",)
 # N1 roles that name the reporting location of an 852 or 846 (reporting location, warehouse,
 # store, ship-to), in order of preference; the location is N104 (its id), else N102 (its name).
 LOCATION_ROLES = ("RL", "WH", "SN", "ST")
+# 852/846: when no N1 names the location, a reference that does (REF or N9: LU location number,
+# ST store number), at the item's level first, then the header's.
+LOCATION_REFERENCES = ("LU", "ST")
 # 846: DTM qualifiers giving the as-of date when BIA04 is empty (inventory, effective,
 # transaction creation), in order of preference; a LIN loop's own DTM wins over the header's.
 AS_OF_DATES = ("184", "007", "097")
@@ -531,7 +534,7 @@ class _TransactionReader:
                 party.region = _value(elements, 2)
                 party.postal_code = _value(elements, 3)
                 party.country = _value(elements, 4)
-            elif segment_id == "REF":
+            elif segment_id in ("REF", "N9"):
                 qualifier, value = _value(elements, 1), _value(elements, 2)
                 if qualifier and value and qualifier not in party.references:
                     party.references[qualifier] = value
@@ -555,12 +558,27 @@ class _TransactionReader:
             parties[party.role] = party
         return parties
 
-    def location_of(self, parties: dict[str, Party]) -> str:
+    def location_of(self, parties: dict[str, Party], references: dict[str, str]) -> str:
+        """The N1 location by ``LOCATION_ROLES``, else a ``LOCATION_REFERENCES`` reference."""
         for role in LOCATION_ROLES:
             party = parties.get(role)
             if party is not None and (party.id or party.name):
                 return party.id or party.name
+        for qualifier in LOCATION_REFERENCES:
+            if references.get(f"ref_{qualifier}"):
+                return references[f"ref_{qualifier}"]
         return ""
+
+    def header_references(self, root: _Node) -> dict[str, str]:
+        """The header's REF and N9 as ref_<qualifier> (kept in the Document's header)."""
+        references: dict[str, str] = {}
+        for _, elements in root.segments[1:]:
+            if elements[0] in ("REF", "N9"):
+                qualifier, value = _value(elements, 1), _value(elements, 2)
+                if qualifier and value:
+                    references.setdefault(f"ref_{qualifier}", value)
+        self.document.header.update(references)
+        return references
 
     def identifiers(self, number: int, lin: list[str]) -> dict[str, str]:
         """LIN02/03, LIN04/05 … as qualifier → product id (the first of a qualifier wins)."""
@@ -828,7 +846,7 @@ class _Reader852(_TransactionReader):
                 header["period_start"] = start
                 header["period_end"] = end or start  # one date: the report covers that day
         self.document.parties = self.parties(root.loops("N1"))
-        self.location = self.location_of(self.document.parties)
+        self.location = self.location_of(self.document.parties, self.header_references(root))
 
     def read_record_loop(self, node: _Node, parents: list[_Node]) -> None:
         self.record_loops += 1
@@ -1057,7 +1075,7 @@ class _Reader846(_TransactionReader):
         if currency is not None and _value(currency[1], 2):
             header["currency"] = _value(currency[1], 2)
         self.document.parties = self.parties(root.loops("N1"))
-        self.location = self.location_of(self.document.parties)
+        self.location = self.location_of(self.document.parties, self.header_references(root))
 
     def read_record_loop(self, node: _Node, parents: list[_Node]) -> None:
         self.record_loops += 1
@@ -1118,7 +1136,7 @@ class _Reader846(_TransactionReader):
                 fields["as_of_date"] = extras[f"date_{qualifier}"]
                 break
         parties = self.parties(node.loops("N1"))
-        location = self.location_of(parties) or self.location
+        location = self.location_of(parties, extras) or self.location
         if location:
             fields["location"] = location
         for name, value in extras.items():

@@ -674,3 +674,35 @@ def test_867_contract_from_the_ptd_reference_when_ptd04_is_not_one():
     assert first.fields["contract_reference"] == "SPA-9"
     assert second.fields["contract_reference"] == "LINE-SPA"  # the line's own wins
     assert first.fields["transaction_type"] == "SD"
+
+
+def test_location_from_a_reference_when_no_n1_names_it():
+    body = [
+        "XQ*H*20240101",
+        "N9*ST*STORE-9",
+        "N1*BY*BUYER*92*B1",
+        "N9*DP*DEPT-1",
+        "LIN**UP*1",
+        "ZA*QS*2",
+    ]
+    parsed = parse_x12(file_of("852", body))
+    assert codes(parsed) == []
+    (sale,) = parsed.records
+    assert sale.fields["report_location"] == "STORE-9"
+    assert parsed.documents[0].header["ref_ST"] == "STORE-9"
+    assert parsed.documents[0].parties["BY"].references == {"DP": "DEPT-1"}
+
+    body = [
+        "BIA*00*DD*R1*20240131",
+        "N1*BY*VENDOR*92*V1",
+        "REF*LU*NOT-A-LOCATION",
+        "LIN**VP*P1",
+        "REF*LU*BIN-4",
+        "QTY*17*5",
+        "LIN**VP*P2",
+        "QTY*17*6",
+    ]
+    parsed = parse_x12(file_of("846", body))
+    assert codes(parsed) == []
+    assert [r.fields.get("location") for r in parsed.records] == ["BIN-4", None]
+    assert parsed.documents[0].parties["BY"].references == {"LU": "NOT-A-LOCATION"}
