@@ -16,6 +16,8 @@ Common commands:
   migrate              create or upgrade the database schema
   runserver [ADDR]     serve the web app (default http://127.0.0.1:8000)
   import-sellin FILE   import the vendor's sell-in (invoice/shipment) CSV export
+  inspect FILE         read a distributor report (CSV, XLSX, X12, EDIFACT, JSON) and show
+                       what Midstream reads in it, changing nothing
   createsuperuser      create a vendor admin login
   create-token USER    issue an API token for a user (shown once)
   check                check the configuration (add --deploy with MIDSTREAM_ENV=production)
