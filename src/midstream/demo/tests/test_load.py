@@ -251,3 +251,19 @@ def test_bad_sizes_are_a_command_error():
         call_command("demo", "--distributors", "1", stdout=StringIO())
 
     assert Distributor.objects.unscoped().count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_brings_an_unmigrated_database_up_to_date_first():
+    """``midstream demo`` on an old schema migrates before loading (issue 2: "creates the
+    database if needed")."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("migrate", "network", "0001", verbosity=0)
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes())  # something to apply
+    call_command("demo", distributors=4, resellers=20, products=10, months=1, stdout=StringIO())
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    assert Reseller.objects.unscoped().exists()

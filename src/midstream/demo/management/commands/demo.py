@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -84,6 +85,9 @@ class Command(BaseCommand):
         if options["logins"]:
             self.print_logins()
             return
+        # "Creates the database if needed": bring the schema up to date first (a no-op when
+        # it is), so `midstream demo` works on a fresh or an older database alike.
+        call_command("migrate", verbosity=0, interactive=False)
         if options["if_empty"] and not options["reset"] and tables_with_rows():
             self.stdout.write(
                 "The database already holds data: demo load skipped "
