@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from midstream.ingest.resolve.normalise import identifier_key, name_key, tax_id_key
+from midstream.network.calc import normalise_partner_id
 from midstream.network.models import Reseller, ResellerAlias, ResellerSupply
 
 EXACT_SCORE = Decimal(100)
@@ -120,7 +121,7 @@ class ResellerResolver:
             record = ResellerRecord(*row)
             records[record.reseller_id] = record
             pk = record.reseller_id
-            _add(self._by_partner_id, identifier_key(record.partner_id), pk)
+            _add(self._by_partner_id, normalise_partner_id(record.partner_id), pk)
             tax = tax_id_key(record.tax_id, record.country)
             if tax is not None:
                 _add(self._by_tax_id, tax, pk)
@@ -191,7 +192,7 @@ class ResellerResolver:
     def _exact_steps(self, mention: ResellerMention, country: str):
         """``(method, reseller ids)`` for each exact step, in resolution order (lazily)."""
         if mention.partner_id.strip():
-            yield "partner_id", self._by_partner_id.get(identifier_key(mention.partner_id))
+            yield "partner_id", self._by_partner_id.get(normalise_partner_id(mention.partner_id))
         tax = tax_id_key(mention.tax_id, country)
         if tax is not None:
             if tax[0]:
