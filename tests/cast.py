@@ -69,6 +69,7 @@ class Bundle:
     token: Any
     product: Any
     family: Any
+    mapping_profile: Any
     users: dict = field(default_factory=dict)
 
 
@@ -108,6 +109,7 @@ def build_bundle(*, code: str, seeded: bool, product, family, logins: dict, suff
     from midstream.accounts.models import APIToken, hash_token_secret, new_token_parts
     from midstream.agreements.models import Agreement, AgreementVersion, DiscountLevel
     from midstream.catalog.models import DistributorPartNumber
+    from midstream.ingest.models import MappingProfile
     from midstream.network.models import Reseller, ResellerAlias, ResellerSupply
     from midstream.partners.models import (
         Contact,
@@ -238,6 +240,22 @@ def build_bundle(*, code: str, seeded: bool, product, family, logins: dict, suff
         key_id=key_id,
         secret_hash=hash_token_secret(secret),
     )
+    mapping_profile = MappingProfile.objects.unscoped().create(
+        distributor=distributor,
+        kind="sell_through",
+        format_family="tabular",
+        version=1,
+        is_current=True,
+        spec={
+            "format_family": "tabular",
+            "kind": "sell_through",
+            "columns": {
+                "invoice_number": text("profile-invoice-column", "Invoice"),
+                "quantity": text("profile-quantity-column", "Qty"),
+            },
+        },
+        change_reason=text("profile-reason", "Onboarding"),
+    )
     return Bundle(
         distributor=distributor,
         contact=contact,
@@ -256,6 +274,7 @@ def build_bundle(*, code: str, seeded: bool, product, family, logins: dict, suff
         token=token,
         product=product,
         family=family,
+        mapping_profile=mapping_profile,
         users=users,
     )
 

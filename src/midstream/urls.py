@@ -21,6 +21,7 @@ urlpatterns = [
     path("agreements/", include("midstream.agreements.urls")),
     path("sell-in/", include("midstream.sales.urls")),
     path("portal/", include("midstream.portal.urls")),
+    path("ingest/", include("midstream.ingest.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from midstream.agreements.api import router as agreements_router
     from midstream.catalog.api import router as catalog_router
     from midstream.core.api import router as core_router
+    from midstream.ingest.api import router as ingest_router
     from midstream.network.api import router as network_router
     from midstream.partners.api import router as partners_router
     from midstream.sales.api import router as sales_router
@@ -84,6 +85,7 @@ def _register_routers() -> None:
     api.add_router("/", catalog_router)
     api.add_router("/agreements", agreements_router)
     api.add_router("/sell-in", sales_router)
+    api.add_router("/mapping-profiles", ingest_router)
 
 
 _register_routers()
