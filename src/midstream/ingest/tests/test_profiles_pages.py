@@ -259,3 +259,22 @@ def test_suggest_with_an_unreadable_file(client_for):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+
+
+def test_admin_shows_profiles_but_never_writes(users, profiles):
+    from django.test import Client
+
+    admin = users[Role.VENDOR_ADMIN]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/admin/ingest/mappingprofile/").status_code == 200
+    page = client.get(f"/admin/ingest/mappingprofile/{profiles['alpha'].pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/ingest/mappingprofile/add/").status_code == 403
+    changed = client.post(
+        f"/admin/ingest/mappingprofile/{profiles['alpha'].pk}/change/", {"version": "9"}
+    )
+    assert changed.status_code == 403
+    assert _count() == 3
