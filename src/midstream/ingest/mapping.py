@@ -267,6 +267,15 @@ def default_spec(format_family: FormatFamily | str, kind: ReportKind | str) -> M
             ),
             required_fields=required,
         )
+    if family is FormatFamily.JSON:
+        # JSON records use canonical keys, with identifiers and parties as EDI carries them.
+        return MappingSpec(
+            format_family=family,
+            kind=kind,
+            product_qualifiers=dict(EDI_PRODUCT_QUALIFIERS),
+            unit_map=dict(EDI_UNIT_MAP),
+            required_fields=required,
+        )
     return MappingSpec(
         format_family=family,
         kind=kind,
@@ -330,7 +339,7 @@ def validate_spec(spec: MappingSpec, *, unit_codes: Iterable[str] = DEFAULT_UNIT
             problems[f"product_qualifiers.{qualifier}"] = f"one of {', '.join(PRODUCT_KINDS)}"
     if (
         spec.returns_convention is ReturnsConvention.SEPARATE_COLUMN
-        and spec.format_family in (FormatFamily.TABULAR, FormatFamily.JSON)
+        and spec.format_family is FormatFamily.TABULAR
         and "returned_quantity" not in spec.columns
     ):
         problems["returns_convention"] = "name the returned_quantity column"
@@ -499,7 +508,9 @@ class _Line:
         self.spec = spec
         self.today = today
         self.diagnostics: list[Diagnostic] = []
-        self.tabular = spec.format_family in (FormatFamily.TABULAR, FormatFamily.JSON)
+        # Spreadsheets name products and resellers in columns; EDI and JSON records carry
+        # qualified identifiers and parties.
+        self.tabular = spec.format_family is FormatFamily.TABULAR
 
     def problem(self, name: str, code: MappingCode, message: str) -> None:
         severity = RULES[code][0]

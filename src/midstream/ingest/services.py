@@ -236,13 +236,7 @@ def suggest_mapping_profile_from_file(
         kinds = [d.kind for d in parsed.documents if d.kind is not None]
         kind = str(kinds[0]) if kinds else str(ReportKind.SELL_THROUGH)
     columns = list(parsed.columns)
-    if family == FormatFamily.JSON and not columns:
-        seen: dict[str, None] = {}
-        for record in parsed.records:
-            for key in (*record.columns, *record.fields):
-                seen.setdefault(key, None)
-        columns = list(seen)
-    if family in (FormatFamily.TABULAR, FormatFamily.JSON):
+    if family == FormatFamily.TABULAR:
         if not columns:
             raise _invalid("file", "The file has no header row.", ErrorCode.NO_COLUMNS)
         spec = spec_from_suggestion(columns, kind, family)

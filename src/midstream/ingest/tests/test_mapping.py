@@ -415,3 +415,27 @@ def test_edifact_slsrpt_sample_mapped():
     )
     assert first.unit_price == Decimal("27")
     assert first.product_candidates == (("gtin", "8712345275208"),)
+
+
+def test_json_records_use_qualified_identifiers_and_parties():
+    from midstream.ingest.formats.jsonrecords import parse_json
+
+    content = (
+        b'{"kind": "sell_through", "records": [{"invoice_number": "A1", '
+        b'"invoice_date": "2026-01-02", "quantity": -3, "unit_price": 12.5, '
+        b'"unit_of_measure": "PCE", "identifiers": {"VP": "AB-1", "EN": "4006381333931"}, '
+        b'"parties": {"BY": {"name": "Reseller AG", "id": "R-9", '
+        b'"references": {"VA": "DE123"}}, "EN": {"name": "End Co"}}}]}'
+    )
+    result = apply_mapping(parse_json(content), default_spec("json", "sell_through"), today=TODAY)
+    assert result.diagnostics == ()
+    [record] = result.records
+    assert record.product_candidates == (("sku", "AB-1"), ("gtin", "4006381333931"))
+    assert (record.quantity, record.is_return, record.unit) == (Decimal("-3"), True, "EA")
+    assert record.unit_price == Decimal("12.5")
+    assert (record.reseller_name, record.reseller_partner_id, record.reseller_tax_id) == (
+        "Reseller AG",
+        "R-9",
+        "DE123",
+    )
+    assert record.end_customer_name == "End Co"
