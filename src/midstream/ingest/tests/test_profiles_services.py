@@ -203,3 +203,27 @@ def test_suggest_from_an_unreadable_file(manager):
     with pytest.raises(DomainError) as caught:
         services.suggest_mapping_profile_from_file(actor=manager, content=b"", file_name="x.csv")
     assert (caught.value.code, caught.value.field) == ("unreadable_file", "file")
+
+
+def test_every_write_locks_the_distributor_row_first(manager, dist_a, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    locked: list[int] = []
+    original = services._lock
+
+    def spy(distributor_id):
+        locked.append(distributor_id)
+        return original(distributor_id)
+
+    monkeypatch.setattr(services, "_lock", spy)
+    with CaptureQueriesContext(connection) as queries:
+        first = _create(manager, dist_a)
+    services.update_mapping_profile(
+        actor=manager, profile=first, spec=_spec(default_currency="EUR"), reason="Second"
+    )
+    assert locked == [dist_a.pk, dist_a.pk]
+    sql = [q["sql"] for q in queries.captured_queries]
+    lock_index = next(i for i, q in enumerate(sql) if '"partners_distributor"' in q)
+    insert_index = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "ingest_'))
+    assert lock_index < insert_index
