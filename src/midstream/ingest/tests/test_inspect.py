@@ -45,15 +45,13 @@ def german_csv(tmp_path) -> Path:
 
 
 def test_a_cp1252_csv_summary_mapping_records_and_diagnostics(german_csv):
-    out, err = _inspect(str(german_csv), "--distributor", "ACME")
+    out, err = _inspect(str(german_csv))
     assert err.splitlines() == [
         f"file: {german_csv} (201 bytes)",
         "format: csv",
         "encoding: windows-1252",
         "delimiter: semicolon (';')",
         "columns (8): Rechnungsnummer, Datum, Kunde, PLZ, Artikelnummer, Menge, Preis, Bemerkung",
-        "distributor: ACME (noted only: mapping profiles do not exist yet; the mapping below "
-        "is suggested from the header names)",
         "documents: 1",
         "  1. csv: sell_through (guessed from the header; --kind to choose), at line 1, 2 records",
         "     suggested mapping (sell_through):",
@@ -299,3 +297,42 @@ def test_the_console_script_on_the_shared_samples(tmp_path, name, format_line, t
     records = [json.loads(line) for line in completed.stdout.splitlines()]
     assert records
     assert all(record["identifiers"] for record in records)
+
+
+@pytest.mark.django_db
+def test_distributor_option_types_records_with_its_current_profile(german_csv, users):
+    """``--distributor`` applies that distributor's current profile (issue 3, mapping)."""
+    from midstream.accounts.choices import Role
+    from midstream.ingest.services import create_mapping_profile, suggest_mapping_profile_from_file
+
+    suggested = suggest_mapping_profile_from_file(
+        actor=None, content=german_csv.read_bytes(), file_name="x.csv", kind="sell_through"
+    )
+    spec = suggested.spec.to_dict() | {
+        "date_format": "%d.%m.%Y",
+        "decimal_separator": ",",
+        "required_fields": ["invoice_number", "quantity"],
+    }
+    profile = create_mapping_profile(
+        actor=users[Role.CHANNEL_MANAGER],
+        distributor=users[Role.DISTRIBUTOR_USER].distributor,
+        kind="sell_through",
+        format_family="tabular",
+        spec=spec,
+        reason="German CSV",
+    )
+    out, err = _inspect(str(german_csv), "--distributor", "alpha")
+    assert f"distributor: ALPHA, sell_through: profile v{profile.version}" in err.splitlines()
+    first = json.loads(out.splitlines()[0])
+    assert (first["invoice_date"], first["unit_price"], first["quantity"]) == (
+        "2024-03-01",
+        "12.50",
+        "5",
+    )
+    assert first["product_candidates"] == ["sku:AB-100"]
+
+
+def test_distributor_option_names_an_unknown_code(german_csv, db):
+    with pytest.raises(CommandError) as caught:
+        _inspect(str(german_csv), "--distributor", "NOPE")
+    assert "no distributor with code 'NOPE'" in str(caught.value)

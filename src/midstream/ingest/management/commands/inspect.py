@@ -82,9 +82,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--distributor",
             metavar="CODE",
-            help="the distributor the file comes from. Accepted and echoed only: mapping "
-            "profiles do not exist yet, so the column mapping shown is always the suggestion "
-            "from the header names",
+            help="the distributor the file comes from: its current mapping profile for the "
+            "file's format and kind (or the defaults, for CSV and XLSX the suggestion from the "
+            "header names) types the records, and they are printed typed, with the mapping's "
+            "diagnostics. Reads the database (migrations applied), writes nothing",
         )
         parser.add_argument(
             "--format",
@@ -110,17 +111,75 @@ class Command(BaseCommand):
         report_kind = ReportKind(kind) if kind else None
         parsed = parse_file(content, file_name=path.name, sheet=sheet, kind=report_kind)
         mappings = [_mapping(parsed, document) for document in parsed.documents]
-        self._summary(file, len(content), parsed, distributor, report_kind, mappings)
-        if output_format == "csv":
-            self._write_csv(parsed, mappings)
+        self._summary(file, len(content), parsed, report_kind, mappings)
+        if distributor:
+            results = self._map_for(distributor, parsed, mappings)
+            self._write_mapped(results, output_format)
+            self._diagnostics(file, parsed)
+            for _label, result in results:
+                for diagnostic in result.diagnostics:
+                    self.stderr.write(_diagnostic_line(file, diagnostic))
         else:
-            self._write_json(parsed, mappings)
-        self._diagnostics(file, parsed)
+            if output_format == "csv":
+                self._write_csv(parsed, mappings)
+            else:
+                self._write_json(parsed, mappings)
+            self._diagnostics(file, parsed)
         if parsed.has_errors:
             first = next(
                 d for d in parsed.diagnostics if d.location is None and d.severity is Severity.ERROR
             )
             raise CommandError(f"{file}: {first.code}: {first.message}", returncode=1)
+
+    # ─── a distributor's mapping profile ─────────────────────────────────────────────────
+
+    def _map_for(self, code: str, parsed: ParsedFile, mappings: list[dict[str, str]]):
+        """Typed records under the distributor's current profiles: one result per kind."""
+        from django.utils import timezone
+
+        from midstream.ingest.mapping import (
+            MappingSpec,
+            apply_mapping,
+            default_spec,
+            spec_from_suggestion,
+        )
+        from midstream.ingest.selectors import current_profile
+        from midstream.partners.models import Distributor
+
+        distributor = Distributor.objects.unscoped().filter(code__iexact=code).first()
+        if distributor is None:
+            raise CommandError(f"no distributor with code {code!r}", returncode=2)
+        family = _FAMILIES[parsed.format]
+        kinds = list(
+            dict.fromkeys(record.kind for record in parsed.records)
+        )  # 852 files hold both kinds
+        results = []
+        for kind in kinds:
+            profile = current_profile(distributor.pk, str(kind), family)
+            if profile is not None:
+                spec = MappingSpec.from_dict(profile.spec)
+                label = f"profile v{profile.version}"
+            elif family == "tabular":
+                spec = spec_from_suggestion(parsed.columns, kind)
+                label = "no profile: suggested from the header names"
+            else:
+                spec = default_spec(family, kind)
+                label = f"no profile: {family} defaults"
+            self.stderr.write(f"distributor: {distributor.code}, {kind}: {label}")
+            results.append((label, apply_mapping(parsed, spec, today=timezone.localdate())))
+        return results
+
+    def _write_mapped(self, results, output_format: str) -> None:
+        rows = [_typed(record) for _label, result in results for record in result.records]
+        if output_format == "csv":
+            columns = list(dict.fromkeys(key for row in rows for key in row))
+            writer = csv.DictWriter(self.stdout, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({key: _safe(value) for key, value in row.items()})
+        else:
+            for row in rows:
+                self.stdout.write(json.dumps(row, ensure_ascii=False))
 
     # ─── summary ─────────────────────────────────────────────────────────────────────────
 
@@ -129,7 +188,6 @@ class Command(BaseCommand):
         file: str,
         size: int,
         parsed: ParsedFile,
-        distributor: str | None,
         kind: ReportKind | None,
         mappings: list[dict[str, str]],
     ) -> None:
@@ -144,11 +202,6 @@ class Command(BaseCommand):
             say(f"segments: {parsed.segment_count:,}")
         if parsed.columns:
             say(f"columns ({len(parsed.columns)}): {', '.join(parsed.columns)}")
-        if distributor:
-            say(
-                f"distributor: {distributor} (noted only: mapping profiles do not exist yet; "
-                "the mapping below is suggested from the header names)"
-            )
         say(f"documents: {len(parsed.documents)}")
         for number, (document, mapping) in enumerate(
             zip(parsed.documents, mappings, strict=True), start=1
@@ -331,3 +384,27 @@ def _diagnostic_line(file: str, diagnostic: Diagnostic) -> str:
         f"{file}:{location}: {diagnostic.field or '-'}: {diagnostic.code}: "
         f"{diagnostic.severity}: {diagnostic.message}"
     )
+
+
+_FAMILIES = {
+    "csv": "tabular",
+    "xlsx": "tabular",
+    "x12": "x12",
+    "edifact": "edifact",
+    "json": "json",
+}
+
+
+def _typed(record) -> dict[str, object]:
+    """A mapped record as JSON-safe values: Decimals and dates as their exact text."""
+    row: dict[str, object] = {}
+    for name in record.__dataclass_fields__:
+        value = getattr(record, name)
+        if value in (None, "", ()):
+            continue
+        if name == "product_candidates":
+            value = [f"{kind}:{text}" for kind, text in value]
+        elif not isinstance(value, bool | int | list):
+            value = str(value)
+        row[name] = value
+    return row
