@@ -44,6 +44,7 @@ VENDOR_TEXT = {
     "sales:sellin_list": ["INV-ALPHA-M0"],
     "core:audit_list": ["Audit log"],
     "core:settings": ["Settings", "Exchange rates"],
+    "ingest:profile_list": ["Mapping profiles"],
 }
 DISTRIBUTOR_TEXT = {
     "home": ["Alpha Distribution Ltd"],
@@ -52,6 +53,7 @@ DISTRIBUTOR_TEXT = {
     "catalog:product_list": ["SW-24P"],
     "agreements:agreement_list": ["VPA-ALPHA-1"],
     "sales:sellin_list": ["INV-ALPHA-M0"],
+    "ingest:profile_list": ["Mapping profiles"],
 }
 
 
