@@ -41,6 +41,13 @@ def _lookup(obj: Any, path: str) -> Any:
     return obj
 
 
+def _display(value: Any) -> Any:
+    """How a cell reads on the page (exports keep the raw value)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: ``value`` is a dotted attribute path or a callable on the row.
@@ -218,7 +225,11 @@ def render_list(
     page = paginator.get_page(request.GET.get("page"))
     rows = [
         [
-            {"value": column.value_for(row), "url": column.url_for(row), "numeric": column.numeric}
+            {
+                "value": _display(column.value_for(row)),
+                "url": column.url_for(row),
+                "numeric": column.numeric,
+            }
             for column in spec.columns
         ]
         for row in page.object_list
