@@ -461,6 +461,9 @@ class MappedRecord:
     is_return: bool = False
     quantity: Decimal | None = None
     unit: str = ""
+    # False when the line named no unit and ``unit`` is the spec's default: the resolver then
+    # uses the distributor part number's own unit (a part sold by the box of 10), if any.
+    unit_reported: bool = False
     unit_price: Decimal | None = None
     amount: Decimal | None = None
     currency: str = ""
@@ -670,6 +673,7 @@ def _sale(line: _Line) -> MappedRecord:
         is_return=is_return,
         quantity=quantity,
         unit=line.unit(),
+        unit_reported=bool(line.raw("unit_of_measure").strip()),
         unit_price=unit_price,
         amount=line.number("amount", PRICE_DECIMALS),
         currency=(line.raw("currency") or spec.default_currency).upper(),
@@ -695,6 +699,7 @@ def _inventory(line: _Line) -> MappedRecord:
         as_of_date=line.date("as_of_date"),
         stock_location=line.raw("location"),
         unit=line.unit(),
+        unit_reported=bool(line.raw("unit_of_measure").strip()),
         product_candidates=line.products(),
         product_description=line.raw("product_description"),
         **stock,

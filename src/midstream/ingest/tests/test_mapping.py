@@ -296,6 +296,13 @@ def test_a_german_csv_mapped():
     assert result.error_count == 7
 
 
+def test_a_line_without_a_unit_says_so():
+    """The default unit fills in, but the record tells that the file named no unit."""
+    csv = b"Rechnung;Datum;Artikel;Menge;Einheit\nR1;01.11.2026;A;1;\nR2;01.11.2026;A;1;STK\n"
+    result = apply_mapping(parse_csv(csv), _german_spec(), today=TODAY)
+    assert [(r.unit, r.unit_reported) for r in result.records] == [("EA", False), ("EA", True)]
+
+
 def test_dates_after_a_year_from_today_are_out_of_range():
     csv = b"Rechnung;Datum;Artikel;Menge\nR1;22.11.2027;A;1\nR2;23.11.2027;A;1\n"
     result = apply_mapping(parse_csv(csv), _german_spec(), today=TODAY)
