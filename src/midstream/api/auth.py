@@ -1,9 +1,12 @@
 """API authentication: the browser's session (with CSRF) or a bearer token for systems."""
 
+import hmac
+
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from midstream.accounts.models import TOKEN_PREFIX, APIToken, hash_token_secret
+from midstream.api.helpers import check_permission
 
 
 class TokenAuth(HttpBearer):
@@ -21,8 +24,6 @@ class TokenAuth(HttpBearer):
         )
         if api_token is None or not api_token.user.is_active:
             return None
-        import hmac
-
         if not hmac.compare_digest(api_token.secret_hash, hash_token_secret(secret)):
             return None
         now = timezone.now()
@@ -45,16 +46,6 @@ class BrowserSession(SessionAuth):
 api_auth = [TokenAuth(), BrowserSession()]
 
 
-def _check(user, perm, vendor_only: bool) -> None:
-    from midstream.accounts.permissions import has_perm, is_distributor_user
-    from midstream.core.errors import PermissionDeniedError
-
-    if not has_perm(user, perm):
-        raise PermissionDeniedError(f"Your role does not allow {perm.value}.")
-    if vendor_only and is_distributor_user(user):
-        raise PermissionDeniedError("This operation is for vendor staff.")
-
-
 class GatedToken(TokenAuth):
     def __init__(self, perm, vendor_only: bool):
         super().__init__()
@@ -63,7 +54,7 @@ class GatedToken(TokenAuth):
     def authenticate(self, request, token):
         user = super().authenticate(request, token)
         if user is not None:
-            _check(user, self.perm, self.vendor_only)
+            check_permission(user, self.perm, vendor_only=self.vendor_only)
         return user
 
 
@@ -75,7 +66,7 @@ class GatedSession(BrowserSession):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
-            _check(user, self.perm, self.vendor_only)
+            check_permission(user, self.perm, vendor_only=self.vendor_only)
         return user
 
 
