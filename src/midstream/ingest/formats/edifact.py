@@ -15,6 +15,7 @@ and never raises: a truncated file keeps what was read and says so.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -818,7 +819,7 @@ class _Line:
         return "".join(sources) if sources[0].endswith("\n") else "\n".join(sources)
 
 
-class _MessageReader:
+class _MessageReader(ABC):
     """What SLSRPT and INVRPT share: the header, line identification, parties, references."""
 
     # Header DTM qualifiers turned into canonical header values (the others: ``date_<code>``).
@@ -979,8 +980,9 @@ class _MessageReader:
         else:
             self.item_segment(line, segment)
 
+    @abstractmethod
     def item_segment(self, line: _Line, segment: Segment) -> None:
-        raise NotImplementedError
+        """Each transaction's reader says how."""
 
     def identifier(self, line: _Line, segment: Segment, qualifier: str, value: str) -> None:
         if not value:
@@ -1009,8 +1011,9 @@ class _MessageReader:
             )
         self.emit(line)
 
+    @abstractmethod
     def emit(self, line: _Line) -> None:
-        raise NotImplementedError
+        """Each transaction's reader says how."""
 
     def check_line_count(self) -> None:
         segment = self.declared_line_count

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
@@ -460,7 +461,7 @@ class _Context:
     document: Document
 
 
-class _TransactionReader:
+class _TransactionReader(ABC):
     """Base of the per-transaction readers: header once, records as record loops close."""
 
     table: Loop
@@ -476,11 +477,13 @@ class _TransactionReader:
 
     # Hooks ------------------------------------------------------------------------------------
 
+    @abstractmethod
     def read_header(self, root: _Node) -> None:
-        raise NotImplementedError
+        """Each transaction's reader says how."""
 
+    @abstractmethod
     def read_record_loop(self, node: _Node, parents: list[_Node]) -> None:
-        raise NotImplementedError
+        """Each transaction's reader says how."""
 
     def finish(self, root: _Node) -> None:
         ctt = root.first("CTT")
