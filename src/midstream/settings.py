@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "midstream.core",
     "midstream.accounts",
     "midstream.partners",
@@ -123,6 +125,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (report ingestion) goes through a database-backed queue: `midstream worker`
+# runs the tasks. MIDSTREAM_TASKS_IMMEDIATE=1 runs them in the request instead (tests, demo).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("MIDSTREAM_TASKS_IMMEDIATE") == "1"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# Largest report accepted through the web page and the API (the CLI takes any size, streamed).
+MAX_UPLOAD_BYTES = int(os.environ.get("MIDSTREAM_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+# JSON records posted to the API arrive as a request body (files are streamed to disk).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

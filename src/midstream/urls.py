@@ -22,6 +22,7 @@ urlpatterns = [
     path("sell-in/", include("midstream.sales.urls")),
     path("portal/", include("midstream.portal.urls")),
     path("ingest/", include("midstream.ingest.urls")),
+    path("reports/", include("midstream.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -27,6 +27,9 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     USE_API_TOKENS = "use_api_tokens"
+    # Distributor reports: submissions, sell-through and inventory facts.
+    VIEW_SELLTHROUGH = "view_sellthrough"
+    SUBMIT_REPORTS = "submit_reports"
 
 
 _ALL_VENDOR_VIEW = {
@@ -37,12 +40,19 @@ _ALL_VENDOR_VIEW = {
     Perm.VIEW_SELLIN,
     Perm.VIEW_AUDIT,
     Perm.USE_API_TOKENS,
+    Perm.VIEW_SELLTHROUGH,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.VENDOR_ADMIN: frozenset(Perm),
     Role.CHANNEL_MANAGER: frozenset(
-        _ALL_VENDOR_VIEW | {Perm.CHANGE_DISTRIBUTORS, Perm.CHANGE_RESELLERS, Perm.CHANGE_AGREEMENTS}
+        _ALL_VENDOR_VIEW
+        | {
+            Perm.CHANGE_DISTRIBUTORS,
+            Perm.CHANGE_RESELLERS,
+            Perm.CHANGE_AGREEMENTS,
+            Perm.SUBMIT_REPORTS,
+        }
     ),
     Role.FINANCE: frozenset(_ALL_VENDOR_VIEW | {Perm.IMPORT_SELLIN, Perm.MANAGE_FINANCE_SETTINGS}),
     Role.PRICING_MANAGER: frozenset(_ALL_VENDOR_VIEW | {Perm.CHANGE_PRODUCTS, Perm.CHANGE_PRICES}),
@@ -55,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_AGREEMENTS,
             Perm.VIEW_SELLIN,
             Perm.USE_API_TOKENS,
+            Perm.VIEW_SELLTHROUGH,
+            Perm.SUBMIT_REPORTS,
         }
     ),
     Role.DISTRIBUTOR_USER: frozenset(
@@ -65,6 +77,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_AGREEMENTS,
             Perm.VIEW_SELLIN,
             Perm.USE_API_TOKENS,
+            Perm.VIEW_SELLTHROUGH,
+            Perm.SUBMIT_REPORTS,
         }
     ),
 }

@@ -74,7 +74,10 @@ def _register_routers() -> None:
     from midstream.catalog.api import router as catalog_router
     from midstream.core.api import router as core_router
     from midstream.ingest.api import router as ingest_router
+    from midstream.ingest.submission_api import router as submission_router
+    from midstream.ingest.version_api import router as version_router
     from midstream.network.api import router as network_router
+    from midstream.reports.api import router as reports_router
     from midstream.partners.api import router as partners_router
     from midstream.sales.api import router as sales_router
 
@@ -86,6 +89,9 @@ def _register_routers() -> None:
     api.add_router("/agreements", agreements_router)
     api.add_router("/sell-in", sales_router)
     api.add_router("/mapping-profiles", ingest_router)
+    api.add_router("/submissions", submission_router)
+    api.add_router("/submissions", version_router)
+    api.add_router("/", reports_router)
 
 
 _register_routers()

@@ -7,6 +7,8 @@ distributor role has (403).
 
 from midstream.accounts.permissions import Perm
 from midstream.core.access import api, page
+from midstream.ingest.submission_access import SUBMISSION_RULES
+from midstream.ingest.version_access import VERSION_RULES
 
 VIEW = Perm.VIEW_DISTRIBUTORS
 CHANGE = Perm.CHANGE_DISTRIBUTORS
@@ -38,3 +40,4 @@ RULES = [
     api("mapping_profile_update", CHANGE, kwargs=_profile_id, method="POST"),
     api("mapping_profile_suggest", CHANGE, method="POST"),
 ]
+RULES += SUBMISSION_RULES + VERSION_RULES

@@ -10,3 +10,8 @@ class ErrorCode(StrEnum):
     STALE_VERSION = "stale_version"
     UNREADABLE_FILE = "unreadable_file"
     NO_COLUMNS = "no_columns"
+    EMPTY_FILE = "empty_file"
+    FILE_TOO_LARGE = "file_too_large"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    INVALID_PERIOD = "invalid_period"
+    NOT_RETRYABLE = "not_retryable"

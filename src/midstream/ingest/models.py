@@ -4,8 +4,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from midstream.core.fields import AmountField
 from midstream.core.scoping import DistributorOwned
-from midstream.ingest.choices import FormatFamily, ProfileKind
+from midstream.ingest.choices import (
+    ErrorPolicy,
+    FormatFamily,
+    ProfileKind,
+    Stage,
+    SubmissionSource,
+    SubmissionStatus,
+)
 from midstream.ingest.mapping import MappingSpec
 
 
@@ -52,3 +60,248 @@ class MappingProfile(DistributorOwned):
 
     def mapping_spec(self) -> MappingSpec:
         return MappingSpec.from_dict(self.spec)
+
+
+class ErrorPolicySetting(DistributorOwned):
+    """How one distributor's reports of one kind treat lines with errors (default: per kind).
+
+    Without a row, sell-through quarantines bad lines and inventory rejects the file.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.CASCADE, related_name="error_policies"
+    )
+    kind = models.CharField(max_length=20, choices=ProfileKind.choices)
+    policy = models.CharField(max_length=20, choices=ErrorPolicy.choices)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["distributor_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distributor", "kind"], name="ingest_error_policy_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distributor_id}/{self.kind}: {self.policy}"
+
+
+class Submission(DistributorOwned):
+    """One uploaded report file and what became of it.
+
+    ``version`` counts the committed versions of one distributor, kind and period; at most one
+    of them is ``committed`` (the active one) at a time, which a partial unique constraint
+    enforces even against concurrent commits. The original file is kept under
+    ``MEDIA_ROOT/submissions/`` by its SHA-256.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.PROTECT, related_name="submissions"
+    )
+    kind = models.CharField(max_length=20, choices=ProfileKind.choices)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=SubmissionSource.choices)
+    file_name = models.CharField(max_length=255)
+    file_size = models.BigIntegerField(default=0)
+    content_sha256 = models.CharField(max_length=64)
+    stored_path = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10, blank=True)
+    sheet = models.CharField(max_length=100, blank=True)
+    profile = models.ForeignKey(
+        MappingProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error_policy = models.CharField(max_length=20, choices=ErrorPolicy.choices, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.QUEUED)
+    lines_total = models.PositiveIntegerField(null=True, blank=True)
+    lines_processed = models.PositiveIntegerField(default=0)
+    lines_read = models.PositiveIntegerField(default=0)
+    lines_accepted = models.PositiveIntegerField(default=0)
+    lines_warned = models.PositiveIntegerField(default=0)
+    lines_rejected = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distributor", "kind", "period_start", "period_end"],
+                condition=Q(status="committed"),
+                name="ingest_one_active_version",
+            ),
+            models.UniqueConstraint(
+                fields=["distributor", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="ingest_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["distributor", "kind", "period_start"]),
+            models.Index(fields=["distributor", "content_sha256"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+
+class SubmissionIssue(DistributorOwned):
+    """A diagnostic of a submission: where, which field, the rule's code, and why.
+
+    ``line`` is the file line (tabular; the header is line 1) or segment number (EDI) of the
+    first line concerned, ``None`` for the file as a whole. Issues about one value that many
+    lines share (an unknown reseller spelled the same way on 300 lines) are one row with
+    ``line_count``; an error that rejects a line is always its own row, so the corrections file
+    can name every rejected line.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.CASCADE, related_name="+"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="issues")
+    line = models.PositiveIntegerField(null=True, blank=True)
+    field = models.CharField(max_length=60, blank=True)
+    code = models.CharField(max_length=60)
+    severity = models.CharField(max_length=10)
+    message = models.TextField()
+    value = models.CharField(max_length=200, blank=True)
+    line_count = models.PositiveIntegerField(default=1)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["submission_id", "line", "id"]
+        indexes = [models.Index(fields=["submission", "severity", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} at {self.line}"
+
+
+class SellThroughFact(DistributorOwned):
+    """One accepted sell-through line. Counts only while its submission is committed.
+
+    ``quantity`` is signed (returns negative) and in the product's base unit;
+    ``reported_quantity`` and ``reported_unit`` are as the file gave them. ``unit_price``
+    and ``amount`` are as reported, in ``currency``.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="sales")
+    line = models.PositiveIntegerField()
+    invoice_number = models.CharField(max_length=60, blank=True)
+    invoice_line = models.CharField(max_length=20, blank=True)
+    invoice_date = models.DateField()
+    transaction_type = models.CharField(max_length=10, blank=True)
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    product_reference = models.CharField(max_length=80)
+    quantity = models.DecimalField(max_digits=17, decimal_places=3)
+    reported_quantity = models.DecimalField(max_digits=17, decimal_places=3)
+    reported_unit = models.CharField(max_length=10, blank=True)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    amount = AmountField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    reseller = models.ForeignKey(
+        "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reseller_method = models.CharField(max_length=20, blank=True)
+    reseller_name = models.CharField(max_length=200, blank=True)
+    reseller_account_number = models.CharField(max_length=60, blank=True)
+    reseller_partner_id = models.CharField(max_length=40, blank=True)
+    reseller_tax_id = models.CharField(max_length=40, blank=True)
+    reseller_city = models.CharField(max_length=100, blank=True)
+    reseller_postal_code = models.CharField(max_length=20, blank=True)
+    reseller_country = models.CharField(max_length=2, blank=True)
+    end_customer_name = models.CharField(max_length=200, blank=True)
+    contract_reference = models.CharField(max_length=60, blank=True)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["submission_id", "line"]
+        indexes = [
+            models.Index(fields=["distributor", "invoice_date"]),
+            models.Index(fields=["submission", "line"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} line {self.line}"
+
+
+class InventoryFact(DistributorOwned):
+    """One accepted inventory position: a product at a location on a date, in base units."""
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="positions")
+    line = models.PositiveIntegerField()
+    as_of_date = models.DateField()
+    location = models.CharField(max_length=60, blank=True)
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    product_reference = models.CharField(max_length=80)
+    reported_unit = models.CharField(max_length=10, blank=True)
+    on_hand = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
+    available = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
+    on_order = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
+    in_transit = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
+    committed = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["submission_id", "line"]
+        indexes = [
+            models.Index(fields=["distributor", "as_of_date"]),
+            models.Index(fields=["submission", "line"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.location} {self.as_of_date}"
+
+
+class SellThroughMonth(DistributorOwned):
+    """Monthly rollup of one submission's sell-through: distributor × product × reseller ×
+    month × currency. Written at commit from the exact Decimal sums; ``active`` follows the
+    submission (false once superseded), so pages sum active rows and never scan facts.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="months")
+    active = models.BooleanField(default=True)
+    month = models.DateField()
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    reseller = models.ForeignKey(
+        "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    quantity = models.DecimalField(max_digits=17, decimal_places=3)
+    amount = AmountField()
+    line_count = models.PositiveIntegerField()
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["month", "distributor_id", "product_id"]
+        indexes = [
+            models.Index(fields=["active", "month"]),
+            models.Index(fields=["distributor", "active", "month"]),
+            models.Index(fields=["submission"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distributor_id}/{self.product_id}/{self.month}"

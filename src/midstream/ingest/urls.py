@@ -1,6 +1,6 @@
 from django.urls import path
 
-from midstream.ingest import views
+from midstream.ingest import submission_urls, version_urls, views
 
 app_name = "ingest"
 urlpatterns = [
@@ -10,3 +10,5 @@ urlpatterns = [
     path("mapping-profiles/<int:pk>/", views.profile_detail, name="profile_detail"),
     path("mapping-profiles/<int:pk>/edit/", views.profile_update, name="profile_update"),
 ]
+# Submissions and uploads (submission_urls), version diffs and corrections files (version_urls).
+urlpatterns += submission_urls.urlpatterns + version_urls.urlpatterns

@@ -1,0 +1,3 @@
+"""Version pages: diff between versions, corrections download."""
+
+urlpatterns: list = []
