@@ -77,8 +77,8 @@ def _register_routers() -> None:
     from midstream.ingest.submission_api import router as submission_router
     from midstream.ingest.version_api import router as version_router
     from midstream.network.api import router as network_router
-    from midstream.reports.api import router as reports_router
     from midstream.partners.api import router as partners_router
+    from midstream.reports.api import router as reports_router
     from midstream.sales.api import router as sales_router
 
     api.add_router("/", core_router)

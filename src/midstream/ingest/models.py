@@ -275,8 +275,8 @@ class InventoryFact(DistributorOwned):
 
 
 class SellThroughMonth(DistributorOwned):
-    """Monthly rollup of one submission's sell-through: distributor × product × reseller ×
-    month × currency. Written at commit from the exact Decimal sums; ``active`` follows the
+    """Monthly rollup of one submission's sell-through: distributor x product x reseller x
+    month x currency. Written at commit from the exact Decimal sums; ``active`` follows the
     submission (false once superseded), so pages sum active rows and never scan facts.
     """
 

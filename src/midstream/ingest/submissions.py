@@ -271,4 +271,3 @@ def retry_submission(*, actor, submission: Submission, enqueue: bool = True) -> 
         if enqueue:
             queue(locked)
     return locked
-
