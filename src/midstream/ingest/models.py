@@ -203,15 +203,19 @@ class SellThroughFact(DistributorOwned):
     """
 
     distributor = models.ForeignKey(
-        "partners.Distributor", on_delete=models.PROTECT, related_name="+"
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="sales")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="sales", db_index=False
+    )
     line = models.PositiveIntegerField()
     invoice_number = models.CharField(max_length=60, blank=True)
     invoice_line = models.CharField(max_length=20, blank=True)
     invoice_date = models.DateField()
     transaction_type = models.CharField(max_length=10, blank=True)
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     product_reference = models.CharField(max_length=80)
     quantity = models.DecimalField(max_digits=17, decimal_places=3)
     reported_quantity = models.DecimalField(max_digits=17, decimal_places=3)
@@ -220,7 +224,12 @@ class SellThroughFact(DistributorOwned):
     amount = AmountField(null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     reseller = models.ForeignKey(
-        "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "network.Reseller",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reseller_method = models.CharField(max_length=20, blank=True)
     reseller_name = models.CharField(max_length=200, blank=True)
@@ -248,13 +257,17 @@ class InventoryFact(DistributorOwned):
     """One accepted inventory position: a product at a location on a date, in base units."""
 
     distributor = models.ForeignKey(
-        "partners.Distributor", on_delete=models.PROTECT, related_name="+"
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="positions")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="positions", db_index=False
+    )
     line = models.PositiveIntegerField()
     as_of_date = models.DateField()
     location = models.CharField(max_length=60, blank=True)
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     product_reference = models.CharField(max_length=80)
     reported_unit = models.CharField(max_length=10, blank=True)
     on_hand = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
@@ -281,14 +294,23 @@ class SellThroughMonth(DistributorOwned):
     """
 
     distributor = models.ForeignKey(
-        "partners.Distributor", on_delete=models.PROTECT, related_name="+"
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="months")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="months", db_index=False
+    )
     active = models.BooleanField(default=True)
     month = models.DateField()
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     reseller = models.ForeignKey(
-        "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "network.Reseller",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     currency = models.CharField(max_length=3, blank=True)
     quantity = models.DecimalField(max_digits=17, decimal_places=3)
