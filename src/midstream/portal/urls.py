@@ -5,4 +5,5 @@ from midstream.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("upload/", views.upload, name="upload"),
 ]

@@ -1,14 +1,18 @@
-"""The distributor portal: a distributor user's home page (issue 2, point 9).
+"""The distributor portal: a distributor user's home page (issue 2, point 9) and report
+upload (issue 3).
 
 Distributor users land here from the dashboard; vendor staff have nothing to see in the
-portal and are sent back to the dashboard.
+portal and are sent back to the dashboard (or, for the upload, to the vendor upload page).
 """
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from midstream.accounts.decorators import require_perm
 from midstream.accounts.permissions import Perm, has_perm, is_distributor_user, scope_for
+from midstream.ingest.choices import SubmissionSource
+from midstream.ingest.submission_views import handle_upload
 from midstream.partners import selectors
 
 
@@ -34,5 +38,25 @@ def home(request):
             "can_view_agreements": has_perm(request.user, Perm.VIEW_AGREEMENTS),
             "can_view_sellin": has_perm(request.user, Perm.VIEW_SELLIN),
             "can_view_resellers": has_perm(request.user, Perm.VIEW_RESELLERS),
+        },
+    )
+
+
+@require_perm(Perm.SUBMIT_REPORTS)
+def upload(request):
+    """A distributor user uploads a report for its own distributor (never another's)."""
+    if not is_distributor_user(request.user):
+        return redirect("ingest:submission_upload")
+    scope = scope_for(request.user)
+    distributor = selectors.get_distributor(scope, request.user.distributor_id)
+    return handle_upload(
+        request,
+        fixed=distributor,
+        source=SubmissionSource.PORTAL,
+        template="portal/upload.html",
+        context={
+            "distributor": distributor,
+            "title": "Upload a report",
+            "cancel_url": reverse("ingest:submission_list"),
         },
     )
