@@ -5,7 +5,9 @@ objects themselves is written):
 
 * ``own``: distributor ``ALPHA`` with its contact, territory, onboarding item, reporting
   obligation, a reseller it supplies (with supply and a distributor-specific alias), a part
-  number, an agreement (version + discount level), a sell-in line and an API token of its user;
+  number, an agreement (version + discount level), a sell-in line, an API token of its user and
+  a committed sell-through ``submission`` (its stored file, one fact, one monthly rollup row
+  and one error issue);
 * ``foreign``: the same for distributor ``BRAVO``, every text field seeded with a canary
   string (``CANARY-7f3a-<field>``) that must never reach a page or API answer for ALPHA's users;
 * shared: a product family and a product (both distributors have a part number for it);
@@ -71,6 +73,7 @@ class Bundle:
     family: Any
     mapping_profile: Any
     users: dict = field(default_factory=dict)
+    submission: Any = None
 
 
 @dataclass
@@ -256,6 +259,14 @@ def build_bundle(*, code: str, seeded: bool, product, family, logins: dict, suff
         },
         change_reason=text("profile-reason", "Onboarding"),
     )
+    submission = build_submission(
+        distributor=distributor,
+        seeded=seeded,
+        product=product,
+        reseller=reseller,
+        supply=supply,
+        user=users[Role.DISTRIBUTOR_USER],
+    )
     return Bundle(
         distributor=distributor,
         contact=contact,
@@ -276,7 +287,109 @@ def build_bundle(*, code: str, seeded: bool, product, family, logins: dict, suff
         family=family,
         mapping_profile=mapping_profile,
         users=users,
+        submission=submission,
     )
+
+
+def build_submission(*, distributor, seeded: bool, product, reseller, supply, user):
+    """A committed January 2025 sell-through report: its stored file, one accepted line (a
+    fact and its monthly rollup row) and one rejected line (an error issue)."""
+    from midstream.ingest.models import (
+        SellThroughFact,
+        SellThroughMonth,
+        Submission,
+        SubmissionIssue,
+    )
+    from midstream.ingest.submissions import store_file
+
+    def text(name: str, plain: str) -> str:
+        return _text(seeded, name, plain)
+
+    code = distributor.code
+    invoice = text("sellthrough-invoice", f"ST-{code}-1")
+    unknown_sku = text("unknown-sku", f"{code}-NO-SUCH-SKU")
+    content = (
+        "Invoice,Date,SKU,Qty,Price,Reseller\n"
+        f"{invoice},2025-01-20,SW-24P,3,150.00,{reseller.name}\n"
+        f"{invoice},2025-01-21,{unknown_sku},1,150.00,{reseller.name}\n"
+    ).encode()
+    stored = store_file(content=content)
+    received = dt.datetime(2025, 2, 3, 9, 0, tzinfo=dt.UTC)
+    submission = Submission.objects.unscoped().create(
+        distributor=distributor,
+        kind="sell_through",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 1, 31),
+        source="portal",
+        file_name=text("submission-file", f"sellthrough-{code.lower()}-2025-01.csv"),
+        file_size=stored.size,
+        content_sha256=stored.sha256,
+        stored_path=stored.relative_path,
+        file_format="csv",
+        error_policy="quarantine",
+        submitted_by=user,
+        submitted_at=received,
+        status="committed",
+        stage="done",
+        lines_total=2,
+        lines_processed=2,
+        lines_read=2,
+        lines_accepted=1,
+        lines_rejected=1,
+        version=1,
+        attempts=1,
+        started_at=received,
+        finished_at=received + dt.timedelta(seconds=2),
+        committed_at=received + dt.timedelta(seconds=2),
+    )
+    SellThroughFact.objects.unscoped().create(
+        distributor=distributor,
+        submission=submission,
+        line=2,
+        invoice_number=invoice,
+        invoice_line="1",
+        invoice_date=dt.date(2025, 1, 20),
+        transaction_type="SS",
+        product=product,
+        product_reference="SW-24P",
+        quantity=Decimal("3.000"),
+        reported_quantity=Decimal("3.000"),
+        reported_unit="EA",
+        unit_price=Decimal("150.0000"),
+        amount=Decimal("450.00"),
+        currency=distributor.currency,
+        reseller=reseller,
+        reseller_method="name",
+        reseller_name=reseller.name,
+        reseller_account_number=supply.account_number,
+        reseller_city=reseller.city,
+        reseller_postal_code=reseller.postal_code,
+        reseller_country=reseller.country,
+        end_customer_name=text("end-customer", "Springfield Library"),
+    )
+    SellThroughMonth.objects.unscoped().create(
+        distributor=distributor,
+        submission=submission,
+        active=True,
+        month=dt.date(2025, 1, 1),
+        product=product,
+        reseller=reseller,
+        currency=distributor.currency,
+        quantity=Decimal("3.000"),
+        amount=Decimal("450.00"),
+        line_count=1,
+    )
+    SubmissionIssue.objects.unscoped().create(
+        distributor=distributor,
+        submission=submission,
+        line=3,
+        field="sku",
+        code="unknown_product",
+        severity="error",
+        message=text("issue-message", f"No product matches {unknown_sku}."),
+        value=unknown_sku,
+    )
+    return submission
 
 
 def build_cast(*, with_tokens: bool = True) -> Cast:

@@ -11,8 +11,8 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce, TruncMonth
 
 from midstream.core.errors import DomainError
 from midstream.core.scoping import Scope, get_in_scope
@@ -77,9 +77,15 @@ def next_version(submission: Submission, history: list[Submission]) -> Submissio
 
 
 def issues_of(submission: Submission) -> QuerySet[SubmissionIssue]:
-    """The diagnostics of one (already scoped) submission."""
-    return SubmissionIssue.objects.for_distributor(submission.distributor_id).filter(
-        submission_id=submission.pk
+    """The diagnostics of one (already scoped) submission.
+
+    ``line_order`` sorts file-level issues (no line) first on every database (PostgreSQL and
+    SQLite place NULLs differently).
+    """
+    return (
+        SubmissionIssue.objects.for_distributor(submission.distributor_id)
+        .filter(submission_id=submission.pk)
+        .annotate(line_order=Coalesce("line", Value(0)))
     )
 
 

@@ -129,7 +129,7 @@ def issue_spec(submission) -> ListSpec:
     return ListSpec(
         name=f"submission-{submission.pk}-issues",
         columns=[
-            Column("line", "Line", sort="line", numeric=True),
+            Column("line", "Line", sort="line_order", numeric=True),
             Column("severity", "Severity", sort="severity"),
             Column("code", "Code", sort="code"),
             Column("field", "Field", sort="field"),
@@ -153,7 +153,7 @@ def issue_spec(submission) -> ListSpec:
                 [(name, name) for name in selectors.issue_values(submission, "field")],
             ),
         ],
-        default_sort="line",
+        default_sort="line_order",
     )
 
 

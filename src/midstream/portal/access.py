@@ -1,12 +1,17 @@
 """Access rules of the distributor portal (see ``core/access.py``).
 
 The portal is for distributor users; vendor staff asking for it are redirected to the
-dashboard (302), which is why the rule accepts 200 and 302.
+dashboard or, for the upload page, to the vendor upload page (302), which is why the rules
+accept 200 and 302.
 """
 
 from midstream.accounts.permissions import Perm
 from midstream.core.access import page
 
+PAGE_OR_REDIRECT = frozenset({200, 302})
+
 RULES = [
-    page("portal:home", Perm.VIEW_DISTRIBUTORS, ok=frozenset({200, 302})),
+    page("portal:home", Perm.VIEW_DISTRIBUTORS, ok=PAGE_OR_REDIRECT),
+    page("portal:upload", Perm.SUBMIT_REPORTS, ok=PAGE_OR_REDIRECT),
+    page("portal:upload", Perm.SUBMIT_REPORTS, method="POST", ok=PAGE_OR_REDIRECT),
 ]
