@@ -18,6 +18,10 @@ Common commands:
   import-sellin FILE   import the vendor's sell-in (invoice/shipment) CSV export
   inspect FILE         read a distributor report (CSV, XLSX, X12, EDIFACT, JSON) and show
                        what Midstream reads in it, changing nothing
+  ingest FILE          submit a distributor report (--distributor CODE); --wait follows a
+                       worker's progress, --now processes it here; --retry ID requeues one
+  worker               run one worker process for the queue of reports to ingest (run
+                       several to work in parallel; --once empties the queue and exits)
   createsuperuser      create a vendor admin login
   create-token USER    issue an API token for a user (shown once)
   check                check the configuration (add --deploy with MIDSTREAM_ENV=production)
