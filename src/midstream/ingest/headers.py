@@ -180,12 +180,18 @@ _SYNONYMS: dict[str, str] = {
         "distribuidor cliente; klant; klantnaam; wederverkoper; dealer naam; ship to @0.9; ship "
         "to name @0.9"
     ),
+    # The vendor's partner id of the reseller.
     "reseller_id": (
-        "reseller id; reseller no; reseller code; customer id; customer no; customer code; "
-        "customer account; account; account no; sold to no; sold to id; bill to no; dealer id; "
-        "partner id; kundennummer; kunden no; kd no; debitor; debitorennummer; debitor no; code "
-        "client; no client; numero client; codigo cliente; no cliente; klantnummer; klantnr; "
-        "klant no; debiteurnummer; ship to no @0.9; ship to id @0.9"
+        "reseller id; partner id; vendor partner id; partner no; partner number; reseller "
+        "partner id; manufacturer customer id"
+    ),
+    # The distributor's own customer number for the reseller (learned per distributor).
+    "reseller_account_number": (
+        "reseller no; reseller code; customer id; customer no; customer code; customer account; "
+        "account; account no; sold to no; sold to id; bill to no; dealer id; kundennummer; "
+        "kunden no; kd no; debitor; debitorennummer; debitor no; code client; no client; numero "
+        "client; codigo cliente; no cliente; klantnummer; klantnr; klant no; debiteurnummer; "
+        "ship to no @0.9; ship to id @0.9"
     ),
     "reseller_tax_id": (
         "vat no; vat id; vat number; tax id; tax no; tax number; ein; ust id; ustid; ust idnr; "
@@ -293,7 +299,7 @@ def normalize_header(text: str) -> _Normal:
 def _fields_for(kind: ReportKind) -> tuple[str, ...]:
     if kind is ReportKind.INVENTORY:
         return (*INVENTORY_FIELDS, *PRODUCT_ID_FIELDS)
-    return (*SELL_THROUGH_FIELDS, *PRODUCT_ID_FIELDS, *RESELLER_FIELDS)
+    return (*SELL_THROUGH_FIELDS, *PRODUCT_ID_FIELDS, *RESELLER_FIELDS, "reseller_account_number")
 
 
 @cache

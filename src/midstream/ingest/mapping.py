@@ -456,6 +456,7 @@ class MappedRecord:
     location: int
     kind: ReportKind
     invoice_number: str = ""
+    invoice_line: str = ""
     invoice_date: date | None = None
     transaction_type: str = ""
     is_return: bool = False
@@ -668,6 +669,7 @@ def _sale(line: _Line) -> MappedRecord:
         location=line.record.location,
         kind=ReportKind.SELL_THROUGH,
         invoice_number=invoice,
+        invoice_line=line.raw("line_number"),
         invoice_date=line.date("invoice_date"),
         transaction_type=transaction_type,
         is_return=is_return,

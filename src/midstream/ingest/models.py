@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from midstream.core.fields import AmountField
 from midstream.core.scoping import DistributorOwned
 from midstream.ingest.choices import (
     ErrorPolicy,
@@ -221,7 +220,7 @@ class SellThroughFact(DistributorOwned):
     reported_quantity = models.DecimalField(max_digits=17, decimal_places=3)
     reported_unit = models.CharField(max_length=10, blank=True)
     unit_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    amount = AmountField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     reseller = models.ForeignKey(
         "network.Reseller",
@@ -314,7 +313,7 @@ class SellThroughMonth(DistributorOwned):
     )
     currency = models.CharField(max_length=3, blank=True)
     quantity = models.DecimalField(max_digits=17, decimal_places=3)
-    amount = AmountField()
+    amount = models.DecimalField(max_digits=22, decimal_places=4)
     line_count = models.PositiveIntegerField()
 
     class Meta(DistributorOwned.Meta):

@@ -1,0 +1,1441 @@
+"""The intake pipeline: a received submission becomes facts, or is rejected with reasons.
+
+``process_submission`` runs in a worker (``tasks.ingest_submission``), in ``midstream ingest
+--now`` and in the demo loader. Stages:
+
+1. **read** the stored file in batches: a plain UTF-8 CSV is cut at line ends and read by
+   Polars batch by batch (so a file of any size streams); any other file (another encoding,
+   quoted line breaks, ragged rows, XLSX, X12, EDIFACT, JSON) goes through the format readers
+   of ``ingest/formats``, which report every defect with its location.
+2. **map** with the distributor's current mapping profile (or the defaults, or for a
+   spreadsheet the columns its header suggests): ``frames.map_tabular`` column-wise for CSV and
+   XLSX, ``mapping.apply_mapping`` for EDI and JSON.
+3. **resolve** products (SKU, GTIN, the distributor's part number; unit conversion) and
+   resellers (ids, account numbers, aliases, names), once per distinct value.
+4. **validate** semantics and pragmatics (``rules.IntakeCode``): unknown products, duplicates,
+   currencies, prices, products never bought…
+5. **commit**, in one transaction: number the version, supersede the previous version of the
+   same distributor, kind and period, write facts, rollups and issues, set the counts.
+
+Progress (stage, lines processed, lines total) is saved between batches outside any
+transaction, so a page or the CLI can poll it. Stages 1-4 write nothing but progress; stage 5
+is all or nothing, so a crash anywhere leaves the old state, and the submission (left in an
+open status) can be retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from midstream.catalog.models import Product
+from midstream.core.audit import record_audit
+from midstream.core.errors import DomainError
+from midstream.core.selectors import rate_table
+from midstream.ingest import frames
+from midstream.ingest.bulkload import insert_frame
+from midstream.ingest.choices import (
+    OPEN_STATUSES,
+    ErrorPolicy,
+    FormatFamily,
+    Stage,
+    SubmissionStatus,
+)
+from midstream.ingest.formats import parse_file
+from midstream.ingest.formats.detect import detect_format
+from midstream.ingest.formats.tabular import parse_csv
+from midstream.ingest.frames import LINE, decode_candidates
+from midstream.ingest.mapping import (
+    MappingSpec,
+    NumberError,
+    apply_mapping,
+    default_spec,
+    parse_date,
+    spec_from_suggestion,
+)
+from midstream.ingest.models import (
+    InventoryFact,
+    SellThroughFact,
+    SellThroughMonth,
+    Submission,
+    SubmissionIssue,
+)
+from midstream.ingest.records import (
+    MAX_FIELD_CHARS,
+    MAX_FILE_BYTES,
+    Diagnostic,
+    Format,
+    ParsedFile,
+    ReportKind,
+    Severity,
+)
+from midstream.ingest.resolve.products import ProductResolver
+from midstream.ingest.resolve.resellers import ResellerMention, ResellerResolver
+from midstream.ingest.rules import RULES, IntakeCode
+from midstream.ingest.selectors import current_profile
+from midstream.ingest.submissions import stored_file_path
+from midstream.partners.models import Distributor
+from midstream.sales.models import SellInLine
+
+logger = logging.getLogger(__name__)
+
+# Bytes of CSV read per batch on the streaming path (about 300,000 lines of a typical report).
+CHUNK_BYTES = 32 * 1024 * 1024
+# Accepted lines kept in memory before batches are spilled to Parquet files.
+SPILL_ROWS = 1_500_000
+_SAMPLE_BYTES = 64 * 1024
+_FAMILY = {
+    Format.CSV: FormatFamily.TABULAR,
+    Format.XLSX: FormatFamily.TABULAR,
+    Format.X12: FormatFamily.X12,
+    Format.EDIFACT: FormatFamily.EDIFACT,
+    Format.JSON: FormatFamily.JSON,
+}
+ERROR = str(Severity.ERROR)
+WARNING = str(Severity.WARNING)
+
+ProgressCallback = Callable[[Submission], None]
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be accepted; ``issues`` say why (nothing is written)."""
+
+    def __init__(self, issues: pl.DataFrame):
+        super().__init__("file rejected")
+        self.issues = issues
+
+
+class _Fallback(Exception):
+    """The streaming CSV reader met something only the full reader handles exactly."""
+
+
+def issue_rows(rows: list[tuple]) -> pl.DataFrame:
+    """An issues frame from ``(line, field, code, severity, message, value)`` tuples."""
+    return pl.DataFrame(rows, schema=frames.ISSUE_SCHEMA, orient="row")
+
+
+def _coded(
+    code: IntakeCode, message: str, *, line=None, field=None, value=None, count: int = 1
+) -> tuple:
+    return (line, field, str(code), str(RULES[code][0]), message, value, count)
+
+
+# ─── entry point ─────────────────────────────────────────────────────────────────────────
+
+
+def process_submission(
+    submission_id: int, *, on_progress: ProgressCallback | None = None
+) -> Submission:
+    """Run the pipeline for one submission; returns it in its final status.
+
+    A submission already final (committed, rejected, duplicate, superseded) is returned as it
+    is, so a task delivered twice does no harm. An unexpected error marks it ``failed`` with
+    the reason (and logs the traceback); it can be retried.
+    """
+    submission = _claim(submission_id)
+    if submission.status not in OPEN_STATUSES:
+        return submission
+    run = _Run(submission, on_progress)
+    try:
+        run.execute()
+    except FileRejected as rejected:
+        run.reject(rejected.issues)
+    except Exception as error:
+        logger.exception("submission %s failed", submission_id)
+        _finish(
+            submission,
+            status=SubmissionStatus.FAILED,
+            failure="".join(traceback.format_exception_only(error)).strip()[:2000],
+        )
+    finally:
+        run.cleanup()
+    submission.refresh_from_db()
+    return submission
+
+
+def _claim(submission_id: int) -> Submission:
+    with transaction.atomic():
+        submission = (
+            Submission.objects.unscoped()
+            .select_for_update()
+            .select_related("distributor")
+            .get(pk=submission_id)
+        )
+        if submission.status not in (*OPEN_STATUSES, SubmissionStatus.FAILED):
+            return submission
+        submission.status = SubmissionStatus.PARSING
+        submission.stage = Stage.READING
+        submission.attempts += 1
+        submission.started_at = timezone.now()
+        submission.finished_at = None
+        submission.lines_processed = 0
+        submission.failure = ""
+        submission.save(
+            update_fields=[
+                "status",
+                "stage",
+                "attempts",
+                "started_at",
+                "finished_at",
+                "lines_processed",
+                "failure",
+            ]
+        )
+    return submission
+
+
+def _finish(submission: Submission, **values) -> None:
+    values.setdefault("stage", Stage.DONE)
+    values.setdefault("finished_at", timezone.now())
+    Submission.objects.unscoped().filter(pk=submission.pk).update(**values)
+    for name, value in values.items():
+        setattr(submission, name, value)
+
+
+# ─── one run ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class _Batch:
+    """Accepted lines of one batch (fact columns) and the issues found in it."""
+
+    lines: pl.DataFrame | Path
+    issues: pl.DataFrame
+    read: int
+    rejected: int
+
+
+@dataclass
+class _Totals:
+    read: int = 0
+    batches: list[_Batch] = field(default_factory=list)
+    in_memory: int = 0
+    min_date: date | None = None
+    max_date: date | None = None
+    header_period: tuple[date, date] | None = None
+
+
+class _Run:
+    def __init__(self, submission: Submission, on_progress: ProgressCallback | None):
+        self.submission = submission
+        self.kind = ReportKind(submission.kind)
+        self.distributor: Distributor = submission.distributor
+        self.on_progress = on_progress
+        self.totals = _Totals()
+        self.spill_dir: tempfile.TemporaryDirectory | None = None
+        self.policy = _error_policy(self.distributor.pk, self.kind)
+        self.today = timezone.localdate()
+        self.context: _Context | None = None
+        self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
+
+    # progress ─────────────────────────────────────────────────────────────────────────
+
+    def progress(self, *, stage: Stage | None = None, status=None, total=None) -> None:
+        values = {"lines_processed": self.totals.read}
+        if stage is not None:
+            values["stage"] = stage
+        if status is not None:
+            values["status"] = status
+        if total is not None:
+            values["lines_total"] = total
+        Submission.objects.unscoped().filter(pk=self.submission.pk).update(**values)
+        for name, value in values.items():
+            setattr(self.submission, name, value)
+        if self.on_progress is not None:
+            self.on_progress(self.submission)
+
+    def cleanup(self) -> None:
+        if self.spill_dir is not None:
+            self.spill_dir.cleanup()
+
+    # stages ───────────────────────────────────────────────────────────────────────────
+
+    def execute(self) -> None:
+        path = stored_file_path(self.submission)
+        size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            content = path.read_bytes()
+            detected = detect_format(content, self.submission.file_name)
+        else:
+            content = None
+            with path.open("rb") as handle:
+                detected = detect_format(handle.read(_SAMPLE_BYTES), self.submission.file_name)
+            if detected is not Format.CSV:
+                raise FileRejected(
+                    issue_rows(
+                        [
+                            _coded(
+                                IntakeCode.UNREADABLE_FILE,
+                                f"{self.submission.file_name}: {size:,} bytes; only CSV files "
+                                f"may be larger than {MAX_FILE_BYTES:,} bytes.",
+                            )
+                        ]
+                    )
+                )
+        if isinstance(detected, Diagnostic):
+            raise FileRejected(_diagnostics_frame([detected]))
+        Submission.objects.unscoped().filter(pk=self.submission.pk).update(
+            file_format=str(detected)
+        )
+        self.context = _Context.load(self.distributor.pk, self.kind, self.submission)
+        self.progress(stage=Stage.READING)
+        if detected is Format.CSV:
+            try:
+                self._stream_csv(path, content)
+            except _Fallback:
+                if content is None:
+                    raise FileRejected(
+                        issue_rows(
+                            [
+                                _coded(
+                                    IntakeCode.UNREADABLE_FILE,
+                                    f"{self.submission.file_name}: files over "
+                                    f"{MAX_FILE_BYTES:,} bytes must be plain UTF-8 CSV "
+                                    "without quoted line breaks or ragged rows.",
+                                )
+                            ]
+                        )
+                    ) from None
+                self._reset()
+                self._parsed(parse_csv(content, kind=self.kind), Format.CSV)
+        else:
+            self._parsed(
+                parse_file(
+                    content,
+                    file_name=self.submission.file_name,
+                    sheet=self.submission.sheet or None,
+                    kind=self.kind,
+                ),
+                detected,
+            )
+        self.commit()
+
+    def _reset(self) -> None:
+        self.totals = _Totals()
+        self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
+        self.cleanup()
+        self.spill_dir = None
+
+    # reading ──────────────────────────────────────────────────────────────────────────
+
+    def _spec(self, family: FormatFamily, columns: list[str]) -> MappingSpec:
+        profile = current_profile(self.distributor.pk, str(self.kind), str(family))
+        if profile is not None:
+            Submission.objects.unscoped().filter(pk=self.submission.pk).update(profile=profile)
+            return profile.mapping_spec()
+        if family is FormatFamily.TABULAR:
+            return spec_from_suggestion(columns, self.kind)
+        return default_spec(family, self.kind)
+
+    def _stream_csv(self, path: Path, content: bytes | None) -> None:
+        sample = _head(path, content)
+        parsed = parse_csv(sample, kind=self.kind)
+        if parsed.has_errors or not parsed.documents:
+            raise _Fallback
+        if parsed.encoding not in ("utf-8", "utf-8-sig") or not parsed.columns:
+            raise _Fallback
+        spec = self._spec(FormatFamily.TABULAR, parsed.columns)
+        if parsed.diagnostics:
+            raise _Fallback  # the full reader reports header problems with their lines
+        delimiter = parsed.delimiter
+        total_bytes = len(content) if content is not None else path.stat().st_size
+        lines_estimate = None
+        header: bytes | None = None
+        next_line = 2
+        for chunk, is_first in _chunks(path, content):
+            if is_first:
+                header, chunk = _split_header(chunk)
+                if lines_estimate is None and chunk:
+                    per_line = max(1, len(chunk) // max(1, chunk.count(b"\n")))
+                    lines_estimate = total_bytes // per_line
+                    self.progress(total=lines_estimate)
+            if not chunk.strip():
+                next_line += chunk.count(b"\n")
+                continue
+            frame = _read_chunk(header, chunk, delimiter, parsed.columns)
+            frame = frame.with_columns(
+                pl.int_range(next_line, next_line + frame.height, dtype=pl.Int64).alias(LINE)
+            )
+            next_line += frame.height
+            self.progress(stage=Stage.MAPPING, status=SubmissionStatus.VALIDATING)
+            typed, issues = frames.map_tabular(frame, spec, today=self.today)
+            self._accept(typed, issues, read=frame.height)
+        self.progress(total=self.totals.read)
+
+    def _parsed(self, parsed: ParsedFile, fmt: Format) -> None:
+        file_errors = [
+            d for d in parsed.diagnostics if d.location is None and d.severity is Severity.ERROR
+        ]
+        if file_errors:
+            raise FileRejected(_diagnostics_frame(file_errors))
+        reader_issues = _diagnostics_frame(parsed.diagnostics)
+        wanted = [record for record in parsed.records if record.kind is self.kind]
+        other = len(parsed.records) - len(wanted)
+        self.progress(stage=Stage.MAPPING, status=SubmissionStatus.VALIDATING, total=len(wanted))
+        family = _FAMILY[fmt]
+        spec = self._spec(family, parsed.columns)
+        if other:
+            reader_issues = pl.concat(
+                [
+                    reader_issues,
+                    issue_rows(
+                        [
+                            _coded(
+                                IntakeCode.WRONG_KIND,
+                                f"{other} line(s) of the other report kind were left out.",
+                            )
+                        ]
+                    ),
+                ]
+            )
+        self.totals.header_period = _header_period(parsed, spec)
+        if family is FormatFamily.TABULAR:
+            records = parsed.records
+            raw = pl.DataFrame(
+                {
+                    LINE: pl.Series([r.location for r in records], dtype=pl.Int64),
+                    **{
+                        column: pl.Series(
+                            [r.columns.get(column, "") for r in records], dtype=pl.Utf8
+                        )
+                        for column in parsed.columns
+                    },
+                }
+            )
+            typed, issues = frames.map_tabular(raw, spec, today=self.today)
+        else:
+            result = apply_mapping(parsed, spec, today=self.today)
+            typed = frames.records_frame(result.records, self.kind)
+            issues = _diagnostics_frame(result.diagnostics)
+        self._accept(typed, pl.concat([reader_issues, issues]), read=len(wanted))
+
+    # resolving and validating one batch ────────────────────────────────────────────────
+
+    def _accept(self, typed: pl.DataFrame, issues: pl.DataFrame, *, read: int) -> None:
+        lines, more = self.context.resolve_and_check(typed, self)
+        issues = pl.concat([issues, more])
+        rejected_lines = issues.filter(pl.col("severity") == ERROR).get_column(LINE).drop_nulls()
+        lines = lines.filter(~pl.col(LINE).is_in(rejected_lines.implode()))
+        warned = issues.filter(pl.col("severity") == WARNING).get_column(LINE).drop_nulls()
+        lines = lines.with_columns(
+            (pl.col("_warned") | pl.col(LINE).is_in(warned.implode())).alias("_warned")
+        )
+        date_column = "as_of_date" if self.kind is ReportKind.INVENTORY else "invoice_date"
+        if lines.height:
+            low, high = lines.get_column(date_column).min(), lines.get_column(date_column).max()
+            t = self.totals
+            t.min_date = low if t.min_date is None else min(t.min_date, low)
+            t.max_date = high if t.max_date is None else max(t.max_date, high)
+        batch = _Batch(lines=lines, issues=issues, read=read, rejected=rejected_lines.n_unique())
+        self.totals.read += read
+        self.totals.in_memory += lines.height
+        if self.totals.in_memory > SPILL_ROWS:
+            self._spill()
+        self.totals.batches.append(batch)
+        self.progress()
+
+    def _spill(self) -> None:
+        if self.spill_dir is None:
+            self.spill_dir = tempfile.TemporaryDirectory(prefix="midstream-intake-")
+        for index, batch in enumerate(self.totals.batches):
+            if isinstance(batch.lines, pl.DataFrame):
+                target = Path(self.spill_dir.name) / f"{id(batch)}-{index}.parquet"
+                batch.lines.write_parquet(target, compression="lz4")
+                batch.lines = target
+        self.totals.in_memory = 0
+
+    # committing ───────────────────────────────────────────────────────────────────────
+
+    def period(self) -> tuple[date, date] | None:
+        s = self.submission
+        if s.period_start and s.period_end:
+            return s.period_start, s.period_end
+        if self.totals.header_period:
+            return self.totals.header_period
+        if self.totals.min_date is None:
+            return None
+        if self.kind is ReportKind.INVENTORY:
+            return _month_start(self.totals.max_date), _month_end(self.totals.max_date)
+        return _month_start(self.totals.min_date), _month_end(self.totals.max_date)
+
+    def commit(self) -> None:
+        period = self.period()
+        self.progress(stage=Stage.COMMITTING)
+        s = self.submission
+        with transaction.atomic():
+            Distributor.objects.unscoped().select_for_update().filter(pk=s.distributor_id).first()
+            previous = None
+            if period is not None:
+                previous = (
+                    Submission.objects.for_distributor(s.distributor_id)
+                    .select_for_update()
+                    .filter(
+                        kind=s.kind,
+                        period_start=period[0],
+                        period_end=period[1],
+                        status=SubmissionStatus.COMMITTED,
+                    )
+                    .exclude(pk=s.pk)
+                    .first()
+                )
+            counted = self.context.counted_keys(self.totals, exclude=previous)
+            all_issues: list[pl.DataFrame] = []
+            accepted_frames = 0
+            warned = 0
+            rejected = 0
+            rollups: list[pl.DataFrame] = []
+            pending: list[pl.DataFrame] = []
+            for batch in self.totals.batches:
+                lines = batch.lines
+                if isinstance(lines, Path):
+                    lines = pl.read_parquet(lines)
+                lines, late = self.context.final_checks(lines, period, counted)
+                issues = pl.concat([batch.issues, late])
+                all_issues.append(issues)
+                rejected += (
+                    batch.rejected
+                    + late.filter(pl.col("severity") == ERROR).get_column(LINE).n_unique()
+                )
+                accepted_frames += lines.height
+                warned += lines.get_column("_warned").sum()
+                pending.append(lines)
+            issues = _group_issues(pl.concat(all_issues)) if all_issues else frames.empty_issues()
+            has_errors = issues.filter(pl.col("severity") == ERROR).height > 0
+            if self.policy == ErrorPolicy.REJECT_FILE and has_errors:
+                raise FileRejected(
+                    pl.concat(
+                        [
+                            issue_rows(
+                                [
+                                    _coded(
+                                        IntakeCode.FILE_REJECTED,
+                                        f"{rejected} line(s) have errors and this distributor's "
+                                        "policy for this report kind is to reject the whole "
+                                        "file; nothing was counted.",
+                                    )
+                                ]
+                            ),
+                            issues,
+                        ]
+                    )
+                )
+            if accepted_frames == 0:
+                raise FileRejected(
+                    pl.concat(
+                        [
+                            issue_rows(
+                                [
+                                    _coded(
+                                        IntakeCode.NO_LINES,
+                                        f"no line of this {self.kind.value.replace('_', '-')} "
+                                        f"report was accepted ({self.totals.read} read).",
+                                    )
+                                ]
+                            ),
+                            issues,
+                        ]
+                    )
+                )
+            version = (
+                Submission.objects.for_distributor(s.distributor_id)
+                .filter(kind=s.kind, period_start=period[0], period_end=period[1])
+                .exclude(version=None)
+                .aggregate(top=Max("version"))["top"]
+                or 0
+            ) + 1
+            if previous is not None:
+                Submission.objects.unscoped().filter(pk=previous.pk).update(
+                    status=SubmissionStatus.SUPERSEDED
+                )
+                SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
+            for lines in pending:
+                if self.kind is ReportKind.INVENTORY:
+                    insert_frame(InventoryFact, self.context.stock_facts(lines, s.pk))
+                else:
+                    facts = self.context.sale_facts(lines, s.pk)
+                    insert_frame(SellThroughFact, facts)
+                    rollups.append(_rollup(facts))
+            if rollups:
+                insert_frame(SellThroughMonth, _merge_rollups(rollups, s))
+            _insert_issues(issues, s)
+            now = timezone.now()
+            values = {
+                "status": SubmissionStatus.COMMITTED,
+                "stage": Stage.DONE,
+                "period_start": period[0],
+                "period_end": period[1],
+                "version": version,
+                "supersedes_id": previous.pk if previous else None,
+                "lines_read": self.totals.read,
+                "lines_total": self.totals.read,
+                "lines_processed": self.totals.read,
+                "lines_accepted": accepted_frames,
+                "lines_warned": int(warned),
+                "lines_rejected": rejected,
+                "error_policy": self.policy,
+                "committed_at": now,
+                "finished_at": now,
+            }
+            Submission.objects.unscoped().filter(pk=s.pk).update(**values)
+            record_audit(
+                actor=None,
+                action="submission.commit",
+                obj=s,
+                distributor_id=s.distributor_id,
+                changes={
+                    "status": [str(SubmissionStatus.VALIDATING), str(SubmissionStatus.COMMITTED)],
+                    "version": [None, version],
+                    "supersedes": [None, previous.pk if previous else None],
+                    "lines_accepted": [None, accepted_frames],
+                    "lines_rejected": [None, rejected],
+                },
+            )
+        for name, value in values.items():
+            setattr(s, name, value)
+        if self.on_progress is not None:
+            self.on_progress(s)
+
+    def reject(self, issues: pl.DataFrame) -> None:
+        s = self.submission
+        issues = _group_issues(issues)
+        rejected_lines = (
+            issues.filter((pl.col("severity") == ERROR) & pl.col(LINE).is_not_null())
+            .get_column(LINE)
+            .n_unique()
+        )
+        period = None
+        try:
+            period = self.period()
+        except Exception:  # the period is a nicety on a rejected file
+            period = None
+        with transaction.atomic():
+            SubmissionIssue.objects.unscoped().filter(submission=s).delete()
+            _insert_issues(issues, s)
+            values = {
+                "status": SubmissionStatus.REJECTED,
+                "lines_read": self.totals.read,
+                "lines_total": self.totals.read,
+                "lines_processed": self.totals.read,
+                "lines_accepted": 0,
+                "lines_warned": 0,
+                "lines_rejected": rejected_lines,
+                "error_policy": self.policy,
+            }
+            if period and not s.period_start:
+                values["period_start"], values["period_end"] = period
+            _finish(s, **values)
+            record_audit(
+                actor=None,
+                action="submission.reject",
+                obj=s,
+                distributor_id=s.distributor_id,
+                changes={"status": [None, str(SubmissionStatus.REJECTED)]},
+            )
+        if self.on_progress is not None:
+            self.on_progress(s)
+
+
+# ─── reference data and checks ───────────────────────────────────────────────────────────
+
+
+_TEXT_LIMITS = {
+    "invoice_number": 60,
+    "invoice_line": 20,
+    "transaction_type": 10,
+    "currency": 3,
+    "contract_reference": 60,
+    "reseller_name": 200,
+    "reseller_partner_id": 40,
+    "reseller_tax_id": 40,
+    "reseller_account_number": 60,
+    "reseller_city": 100,
+    "reseller_postal_code": 20,
+    "end_customer_name": 200,
+    "stock_location": 60,
+    "unit": 10,
+}
+_MENTION_FIELDS = (
+    "reseller_name",
+    "reseller_country",
+    "reseller_postal_code",
+    "reseller_city",
+    "reseller_address",
+    "reseller_partner_id",
+    "reseller_tax_id",
+    "reseller_account_number",
+)
+
+
+@dataclass
+class _Context:
+    """What the checks need, loaded once per submission in a fixed number of queries."""
+
+    distributor_id: int
+    kind: ReportKind
+    products: ProductResolver
+    resellers: ResellerResolver | None
+    bought: frozenset[int]
+    list_prices: pl.DataFrame
+    agreement_currency: str
+    rates: object
+
+    @classmethod
+    def load(cls, distributor_id: int, kind: ReportKind, submission: Submission) -> _Context:
+        agreement_currency = ""
+        try:
+            from midstream.agreements.selectors import version_in_force_for
+
+            on = submission.period_end or timezone.localdate()
+            version = version_in_force_for(distributor_id, on)
+            agreement_currency = version.currency if version is not None else ""
+        except DomainError:
+            agreement_currency = ""
+        bought = frozenset(
+            SellInLine.objects.for_distributor(distributor_id)
+            .values_list("product_id", flat=True)
+            .distinct()
+        )
+        prices = list(Product.objects.values_list("pk", "list_price", "currency"))
+        list_prices = pl.DataFrame(
+            {
+                "product_id": pl.Series([p[0] for p in prices], dtype=pl.Int64),
+                "_list_price": pl.Series([p[1] for p in prices], dtype=pl.Decimal(38, 4)),
+                "_list_currency": pl.Series([p[2] for p in prices], dtype=pl.Utf8),
+            }
+        )
+        return cls(
+            distributor_id=distributor_id,
+            kind=kind,
+            products=ProductResolver(distributor_id=distributor_id),
+            resellers=(
+                ResellerResolver(distributor_id=distributor_id)
+                if kind is ReportKind.SELL_THROUGH
+                else None
+            ),
+            bought=bought,
+            list_prices=list_prices,
+            agreement_currency=agreement_currency,
+            rates=rate_table(),
+        )
+
+    # per batch ───────────────────────────────────────────────────────────────────────
+
+    def resolve_and_check(
+        self, typed: pl.DataFrame, run: _Run
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        issues: list[tuple] = []
+        lines = typed.with_columns(pl.lit(False).alias("_warned"))
+        lines = self._too_long(lines, issues)
+        lines = self._products(lines, issues)
+        if self.kind is ReportKind.SELL_THROUGH:
+            lines = self._resellers(lines, issues)
+            lines = self._currencies(lines, issues)
+            lines = self._amounts(lines)
+            lines = self._prices(lines, issues)
+            lines = self._duplicates_in_file(lines, issues, run)
+        else:
+            lines = self._stock_duplicates(lines, issues, run)
+        never = lines.filter(
+            pl.col("product_id").is_not_null() & ~pl.col("product_id").is_in(list(self.bought))
+        )
+        if never.height:
+            grouped = never.group_by("product_reference").agg(
+                pl.col(LINE).min().alias("first"), pl.len().alias("count")
+            )
+            for reference, first, count in grouped.sort("first").iter_rows():
+                issues.append(
+                    _coded(
+                        IntakeCode.PRODUCT_NEVER_BOUGHT,
+                        f"{reference}: the distributor never bought this product from the vendor "
+                        f"({count} line(s)).",
+                        line=first,
+                        field="product",
+                        value=reference,
+                        count=count,
+                    )
+                )
+            lines = lines.with_columns(
+                (
+                    pl.col("_warned")
+                    | (
+                        pl.col("product_id").is_not_null()
+                        & ~pl.col("product_id").is_in(list(self.bought))
+                    )
+                ).alias("_warned")
+            )
+        return lines, issue_rows(issues)
+
+    def _too_long(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
+        for name, limit in _TEXT_LIMITS.items():
+            if name not in lines.columns:
+                continue
+            too_long = lines.filter(pl.col(name).str.len_chars() > limit)
+            for line, value in too_long.select(LINE, name).iter_rows():
+                issues.append(
+                    _coded(
+                        IntakeCode.VALUE_TOO_LONG,
+                        f"{name} has {len(value)} characters; at most {limit}.",
+                        line=line,
+                        field=name,
+                        value=value[:200],
+                    )
+                )
+        return lines
+
+    def _products(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
+        keys = lines.select("candidates", "unit", "unit_reported").unique()
+        product_ids, references, factors = [], [], []
+        for candidates, unit, reported in keys.iter_rows():
+            match = self.products.resolve(decode_candidates(candidates)) if candidates else None
+            if match is None:
+                product_ids.append(None)
+                references.append(None)
+                factors.append(None)
+                continue
+            product_ids.append(match.product_id)
+            references.append(f"{match.method}:{match.value}"[:80])
+            factors.append(match.factor_for(unit if reported else None))
+        resolved = keys.with_columns(
+            pl.Series("product_id", product_ids, dtype=pl.Int64),
+            pl.Series("product_reference", references, dtype=pl.Utf8),
+            pl.Series("_factor", factors, dtype=pl.Int64),
+        )
+        lines = lines.join(
+            resolved,
+            on=["candidates", "unit", "unit_reported"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        unknown = lines.filter(pl.col("product_id").is_null())
+        for line, candidates in unknown.select(LINE, "candidates").iter_rows():
+            described = ", ".join(f"{k} {v}" for k, v in decode_candidates(candidates))
+            issues.append(
+                _coded(
+                    IntakeCode.UNKNOWN_PRODUCT,
+                    f"no catalog product for {described or 'this line'}.",
+                    line=line,
+                    field="product",
+                    value=described[:200],
+                )
+            )
+        no_factor = lines.filter(pl.col("product_id").is_not_null() & pl.col("_factor").is_null())
+        for line, reference, unit in no_factor.select(
+            LINE, "product_reference", "unit"
+        ).iter_rows():
+            issues.append(
+                _coded(
+                    IntakeCode.UNKNOWN_UNIT_CONVERSION,
+                    f"{reference} has no conversion from unit {unit!r} to its base unit.",
+                    line=line,
+                    field="unit_of_measure",
+                    value=unit,
+                )
+            )
+        quantity_columns = (
+            ["quantity"] if self.kind is ReportKind.SELL_THROUGH else list(_STOCK_COLUMNS)
+        )
+        scaled = [
+            (pl.col(name) * pl.col("_factor")).cast(frames.QUANTITY_TYPE).alias(f"_base_{name}")
+            for name in quantity_columns
+        ]
+        return lines.with_columns(scaled)
+
+    def _resellers(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
+        mentions = lines.select(_MENTION_FIELDS).unique()
+        found = self.resellers.resolve_many(
+            ResellerMention(
+                name=row[0],
+                country=row[1],
+                postal_code=row[2],
+                city=row[3],
+                address=row[4],
+                partner_id=row[5],
+                tax_id=row[6],
+                account_number=row[7],
+            )
+            for row in mentions.iter_rows()
+        )
+        ids, methods, outcome = [], [], []
+        for row in mentions.iter_rows():
+            mention = ResellerMention(*[row[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)])
+            match = found.get(mention)
+            if match is not None and match.is_resolved:
+                ids.append(match.reseller_id)
+                methods.append(match.method)
+                outcome.append("")
+            else:
+                ids.append(None)
+                methods.append("")
+                if match is not None:
+                    outcome.append(str(IntakeCode.AMBIGUOUS_RESELLER))
+                elif any(row):
+                    outcome.append(str(IntakeCode.UNKNOWN_RESELLER))
+                else:
+                    outcome.append(str(IntakeCode.RESELLER_MISSING))
+        resolved = mentions.with_columns(
+            pl.Series("reseller_id", ids, dtype=pl.Int64),
+            pl.Series("reseller_method", methods, dtype=pl.Utf8),
+            pl.Series("_reseller_outcome", outcome, dtype=pl.Utf8),
+        )
+        lines = lines.join(
+            resolved, on=list(_MENTION_FIELDS), how="left", nulls_equal=True, maintain_order="left"
+        )
+        open_lines = lines.filter(pl.col("_reseller_outcome") != "")
+        if open_lines.height:
+            grouped = open_lines.group_by(
+                "_reseller_outcome", "reseller_name", "reseller_account_number", "reseller_city"
+            ).agg(pl.col(LINE).min().alias("first"), pl.len().alias("count"))
+            for outcome_code, name, account, city, first, count in grouped.sort(
+                "first"
+            ).iter_rows():
+                code = IntakeCode(outcome_code)
+                if code is IntakeCode.RESELLER_MISSING:
+                    message = f"{count} line(s) name no reseller."
+                else:
+                    label = name or account or "?"
+                    extra = f" (account {account})" if account and name else ""
+                    where = f", {city}" if city else ""
+                    verb = (
+                        "matches several resellers"
+                        if code is IntakeCode.AMBIGUOUS_RESELLER
+                        else "matches no reseller"
+                    )
+                    message = f"{label!r}{extra}{where} {verb} ({count} line(s))."
+                issues.append(
+                    _coded(
+                        code,
+                        message,
+                        line=first,
+                        field="reseller",
+                        value=(name or account)[:200],
+                        count=count,
+                    )
+                )
+            lines = lines.with_columns(
+                (pl.col("_warned") | (pl.col("_reseller_outcome") != "")).alias("_warned")
+            )
+        return lines
+
+    def _currencies(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
+        if self.agreement_currency:
+            lines = lines.with_columns(
+                pl.when(pl.col("currency") == "")
+                .then(pl.lit(self.agreement_currency))
+                .otherwise(pl.col("currency"))
+                .alias("currency")
+            )
+        missing = lines.filter(pl.col("currency") == "")
+        for (line,) in missing.select(LINE).iter_rows():
+            issues.append(
+                _coded(
+                    IntakeCode.CURRENCY_MISSING,
+                    "no currency on the line and no agreement currency to assume.",
+                    line=line,
+                    field="currency",
+                )
+            )
+        if missing.height:
+            lines = lines.with_columns(
+                (pl.col("_warned") | (pl.col("currency") == "")).alias("_warned")
+            )
+        if not self.agreement_currency:
+            return lines
+        foreign = lines.filter(
+            (pl.col("currency") != "") & (pl.col("currency") != self.agreement_currency)
+        )
+        if not foreign.height:
+            return lines
+        months = foreign.select(
+            "currency", pl.col("invoice_date").dt.month_start().alias("_month")
+        ).unique()
+        without = []
+        for currency, month in months.iter_rows():
+            try:
+                self.rates.rate(currency, month)
+                self.rates.rate(self.agreement_currency, month)
+            except DomainError:
+                without.append((currency, month))
+        if without:
+            bad = set(without)
+            for line, currency, day in foreign.select(LINE, "currency", "invoice_date").iter_rows():
+                if (currency, day.replace(day=1)) in bad:
+                    issues.append(
+                        _coded(
+                            IntakeCode.CURRENCY_WITHOUT_RATE,
+                            f"{currency} differs from the agreement's {self.agreement_currency} "
+                            f"and there is no exchange rate for {day.isoformat()}.",
+                            line=line,
+                            field="currency",
+                            value=currency,
+                        )
+                    )
+        return lines
+
+    def _amounts(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """Amount signed like the quantity; computed from quantity x price when absent."""
+        missing = lines.filter(pl.col("amount").is_null() & pl.col("unit_price").is_not_null())
+        if missing.height:
+            pairs = missing.select("quantity", "unit_price").unique()
+            computed = [
+                (quantity * price).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+                if quantity is not None
+                else None
+                for quantity, price in pairs.iter_rows()
+            ]
+            pairs = pairs.with_columns(pl.Series("_computed", computed, dtype=pl.Decimal(38, 4)))
+            lines = lines.join(
+                pairs,
+                on=["quantity", "unit_price"],
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            lines = lines.with_columns(pl.coalesce("amount", "_computed").alias("amount")).drop(
+                "_computed"
+            )
+        return lines.with_columns(
+            pl.when(pl.col("quantity") < 0)
+            .then(-pl.col("amount").abs())
+            .otherwise(pl.col("amount").abs())
+            .cast(frames.PRICE_TYPE)
+            .alias("amount")
+        )
+
+    def _prices(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
+        priced = lines.join(self.list_prices, on="product_id", how="left", maintain_order="left")
+        zero = priced.filter(pl.col("unit_price") == 0)
+        for (line,) in zero.select(LINE).iter_rows():
+            issues.append(
+                _coded(
+                    IntakeCode.ZERO_PRICE,
+                    "the resale unit price is 0.",
+                    line=line,
+                    field="unit_price",
+                )
+            )
+        comparable = priced.filter(
+            pl.col("unit_price").is_not_null()
+            & (pl.col("unit_price") > 0)
+            & (pl.col("currency") == pl.col("_list_currency"))
+            & (pl.col("_list_price") > 0)
+        ).with_columns((pl.col("_list_price") * pl.col("_factor")).alias("_list_per_unit"))
+        odd = comparable.filter(
+            (pl.col("unit_price") > pl.col("_list_per_unit") * 10)
+            | (pl.col("unit_price") * 10 < pl.col("_list_per_unit"))
+        )
+        for line, price, per_unit, currency in odd.select(
+            LINE, "unit_price", "_list_per_unit", "currency"
+        ).iter_rows():
+            issues.append(
+                _coded(
+                    IntakeCode.IMPLAUSIBLE_PRICE,
+                    f"resale unit price {price.normalize():f} {currency} against a list price of "
+                    f"{per_unit.normalize():f} {currency} for the unit.",
+                    line=line,
+                    field="unit_price",
+                    value=f"{price.normalize():f}",
+                )
+            )
+        return lines
+
+    def _duplicates_in_file(self, lines: pl.DataFrame, issues: list, run: _Run) -> pl.DataFrame:
+        lines = lines.with_columns(_sale_key().alias("_key"))
+        keys = lines.get_column("_key")
+        repeated = keys.is_duplicated() & ~keys.is_first_distinct()
+        earlier = keys.is_in(run.seen_keys.implode())
+        flagged = lines.filter(repeated | earlier)
+        for line, key, has_line in flagged.select(
+            LINE, "_key", pl.col("invoice_line") != ""
+        ).iter_rows():
+            invoice = key.split("\x1f")[1]
+            if has_line:
+                issues.append(
+                    _coded(
+                        IntakeCode.DUPLICATE_LINE,
+                        f"invoice {invoice} line {key.split(chr(31))[2]} appears earlier in the "
+                        "file.",
+                        line=line,
+                        field="line_number",
+                        value=invoice[:200],
+                    )
+                )
+            else:
+                issues.append(
+                    _coded(
+                        IntakeCode.POSSIBLE_DUPLICATE,
+                        f"an identical line of invoice {invoice} appears earlier in the file.",
+                        line=line,
+                        field="invoice_number",
+                        value=invoice[:200],
+                    )
+                )
+        run.seen_keys = pl.concat([run.seen_keys, keys.unique()])
+        return lines
+
+    def _stock_duplicates(self, lines: pl.DataFrame, issues: list, run: _Run) -> pl.DataFrame:
+        lines = lines.with_columns(
+            pl.concat_str(
+                [
+                    pl.col("stock_location"),
+                    pl.col("product_id").cast(pl.Utf8).fill_null(""),
+                    pl.col("as_of_date").cast(pl.Utf8).fill_null(""),
+                ],
+                separator="\x1f",
+            ).alias("_key")
+        )
+        keys = lines.get_column("_key")
+        repeated = (keys.is_duplicated() & ~keys.is_first_distinct()) | keys.is_in(
+            run.seen_keys.implode()
+        )
+        for line, location, reference in (
+            lines.filter(repeated & pl.col("product_id").is_not_null())
+            .select(LINE, "stock_location", "product_reference")
+            .iter_rows()
+        ):
+            issues.append(
+                _coded(
+                    IntakeCode.DUPLICATE_LINE,
+                    f"{reference} at location {location or '(none)'} on the same date appears "
+                    "earlier in the file.",
+                    line=line,
+                    field="product",
+                    value=reference,
+                )
+            )
+        run.seen_keys = pl.concat([run.seen_keys, keys.unique()])
+        return lines
+
+    # at commit ──────────────────────────────────────────────────────────────────────────
+
+    def counted_keys(self, totals: _Totals, *, exclude: Submission | None) -> pl.Series:
+        """Line keys already counted by another committed submission in the file's dates."""
+        if self.kind is ReportKind.INVENTORY or totals.min_date is None:
+            return pl.Series("key", [], dtype=pl.Utf8)
+        rows = (
+            SellThroughFact.objects.for_distributor(self.distributor_id)
+            .filter(
+                submission__status=SubmissionStatus.COMMITTED,
+                invoice_date__gte=totals.min_date,
+                invoice_date__lte=totals.max_date,
+            )
+            .exclude(submission_id=exclude.pk if exclude else None)
+            .values_list(
+                "invoice_number",
+                "invoice_line",
+                "product_id",
+                "invoice_date",
+                "reported_quantity",
+                "unit_price",
+            )
+        )
+        stored = pl.DataFrame(
+            list(rows),
+            schema={
+                "invoice_number": pl.Utf8,
+                "invoice_line": pl.Utf8,
+                "product_id": pl.Int64,
+                "invoice_date": pl.Date,
+                "quantity": pl.Decimal(38, 3),
+                "unit_price": pl.Decimal(38, 4),
+            },
+            orient="row",
+        )
+        return stored.select(_sale_key().alias("key")).get_column("key").unique()
+
+    def final_checks(
+        self, lines: pl.DataFrame, period: tuple[date, date] | None, counted: pl.Series
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        issues: list[tuple] = []
+        date_column = "as_of_date" if self.kind is ReportKind.INVENTORY else "invoice_date"
+        if period is not None:
+            outside = lines.filter(
+                (pl.col(date_column) < period[0]) | (pl.col(date_column) > period[1])
+            )
+            for line, day in outside.select(LINE, date_column).iter_rows():
+                issues.append(
+                    _coded(
+                        IntakeCode.OUTSIDE_PERIOD,
+                        f"{day.isoformat()} is outside the report period {period[0].isoformat()} "
+                        f"to {period[1].isoformat()}.",
+                        line=line,
+                        field=date_column,
+                        value=day.isoformat(),
+                    )
+                )
+            if outside.height:
+                lines = lines.with_columns(
+                    (
+                        pl.col("_warned")
+                        | (pl.col(date_column) < period[0])
+                        | (pl.col(date_column) > period[1])
+                    ).alias("_warned")
+                )
+        if counted.len():
+            again = lines.filter(pl.col("_key").is_in(counted.implode()))
+            for line, invoice in again.select(LINE, "invoice_number").iter_rows():
+                issues.append(
+                    _coded(
+                        IntakeCode.ALREADY_COUNTED,
+                        f"invoice {invoice}: this line was already counted in an accepted "
+                        "submission for another period.",
+                        line=line,
+                        field="invoice_number",
+                        value=invoice[:200],
+                    )
+                )
+            lines = lines.filter(~pl.col("_key").is_in(counted.implode()))
+        return lines, issue_rows(issues)
+
+    def sale_facts(self, lines: pl.DataFrame, submission_id: int) -> pl.DataFrame:
+        return lines.select(
+            pl.lit(self.distributor_id, dtype=pl.Int64).alias("distributor_id"),
+            pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+            pl.col(LINE).alias("line"),
+            "invoice_number",
+            "invoice_line",
+            "invoice_date",
+            "transaction_type",
+            "product_id",
+            "product_reference",
+            pl.col("_base_quantity").alias("quantity"),
+            pl.col("quantity").alias("reported_quantity"),
+            pl.col("unit").alias("reported_unit"),
+            "unit_price",
+            "amount",
+            "currency",
+            "reseller_id",
+            "reseller_method",
+            "reseller_name",
+            "reseller_account_number",
+            "reseller_partner_id",
+            "reseller_tax_id",
+            "reseller_city",
+            "reseller_postal_code",
+            pl.col("reseller_country").str.slice(0, 2).alias("reseller_country"),
+            "end_customer_name",
+            "contract_reference",
+        )
+
+    def stock_facts(self, lines: pl.DataFrame, submission_id: int) -> pl.DataFrame:
+        return lines.select(
+            pl.lit(self.distributor_id, dtype=pl.Int64).alias("distributor_id"),
+            pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+            pl.col(LINE).alias("line"),
+            "as_of_date",
+            pl.col("stock_location").alias("location"),
+            "product_id",
+            "product_reference",
+            pl.col("unit").alias("reported_unit"),
+            *(pl.col(f"_base_{name}").alias(name) for name in _STOCK_COLUMNS),
+        )
+
+
+_STOCK_COLUMNS = ("on_hand", "available", "on_order", "in_transit", "committed")
+
+
+def _sale_key() -> pl.Expr:
+    """A line's identity: invoice + line number, else invoice + product + date + qty + price."""
+    numbered = pl.concat_str(
+        [pl.lit("L"), pl.col("invoice_number"), pl.col("invoice_line")], separator="\x1f"
+    )
+    unnumbered = pl.concat_str(
+        [
+            pl.lit("P"),
+            pl.col("invoice_number"),
+            pl.col("product_id").cast(pl.Utf8).fill_null(""),
+            pl.col("invoice_date").cast(pl.Utf8).fill_null(""),
+            pl.col("quantity").cast(pl.Decimal(38, 3)).cast(pl.Utf8).fill_null(""),
+            pl.col("unit_price").cast(pl.Decimal(38, 4)).cast(pl.Utf8).fill_null(""),
+        ],
+        separator="\x1f",
+    )
+    return pl.when(pl.col("invoice_line") != "").then(numbered).otherwise(unnumbered)
+
+
+def _rollup(facts: pl.DataFrame) -> pl.DataFrame:
+    return facts.group_by(
+        pl.col("invoice_date").dt.month_start().alias("month"),
+        "product_id",
+        "reseller_id",
+        "currency",
+    ).agg(
+        pl.col("quantity").sum().alias("quantity"),
+        pl.col("amount").fill_null(0).sum().alias("amount"),
+        pl.len().alias("line_count"),
+    )
+
+
+def _merge_rollups(parts: list[pl.DataFrame], submission: Submission) -> pl.DataFrame:
+    merged = (
+        pl.concat(parts)
+        .group_by("month", "product_id", "reseller_id", "currency")
+        .agg(pl.col("quantity").sum(), pl.col("amount").sum(), pl.col("line_count").sum())
+    )
+    return merged.select(
+        pl.lit(submission.distributor_id, dtype=pl.Int64).alias("distributor_id"),
+        pl.lit(submission.pk, dtype=pl.Int64).alias("submission_id"),
+        pl.lit(True).alias("active"),
+        "month",
+        "product_id",
+        "reseller_id",
+        "currency",
+        pl.col("quantity").cast(pl.Decimal(38, 3)),
+        pl.col("amount").cast(pl.Decimal(38, 4)),
+        pl.col("line_count").cast(pl.Int64),
+    )
+
+
+def _group_issues(issues: pl.DataFrame) -> pl.DataFrame:
+    if "line_count" not in issues.columns:
+        issues = issues.with_columns(pl.lit(1, dtype=pl.Int64).alias("line_count"))
+    return issues.sort(LINE, nulls_last=False, maintain_order=True)
+
+
+def _insert_issues(issues: pl.DataFrame, submission: Submission) -> None:
+    if "line_count" not in issues.columns:
+        issues = issues.with_columns(pl.lit(1, dtype=pl.Int64).alias("line_count"))
+    frame = issues.select(
+        pl.lit(submission.distributor_id, dtype=pl.Int64).alias("distributor_id"),
+        pl.lit(submission.pk, dtype=pl.Int64).alias("submission_id"),
+        pl.col(LINE).alias("line"),
+        pl.col("field").fill_null("").str.slice(0, 60),
+        pl.col("code").str.slice(0, 60),
+        pl.col("severity"),
+        pl.col("message").fill_null(""),
+        pl.col("value").fill_null("").str.slice(0, 200),
+        pl.col("line_count").fill_null(1).cast(pl.Int64),
+    )
+    insert_frame(SubmissionIssue, frame)
+
+
+def _diagnostics_frame(diagnostics) -> pl.DataFrame:
+    return issue_rows(
+        [
+            (d.location, d.field, str(d.code), str(d.severity), d.message, None, 1)
+            for d in diagnostics
+        ]
+    )
+
+
+def _error_policy(distributor_id: int, kind: ReportKind) -> str:
+    from midstream.ingest.policies import error_policy_for
+
+    return error_policy_for(distributor_id, str(kind))
+
+
+def _header_period(parsed: ParsedFile, spec: MappingSpec) -> tuple[date, date] | None:
+    """The report period an EDI header states (DTM*090/091, XQ), when it is readable."""
+    for document in parsed.documents:
+        start = document.header.get("period_start", "").strip()
+        end = document.header.get("period_end", "").strip()
+        if start and end:
+            try:
+                first, last = parse_date(start, spec.date_format), parse_date(end, spec.date_format)
+            except NumberError:
+                return None
+            if first <= last:
+                return first, last
+    return None
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+# ─── the streaming CSV reader ────────────────────────────────────────────────────────────
+
+
+def _head(path: Path, content: bytes | None) -> bytes:
+    if content is not None:
+        head = content[:_SAMPLE_BYTES]
+        complete = len(content) <= _SAMPLE_BYTES
+    else:
+        with path.open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES + 1)
+        complete = len(head) <= _SAMPLE_BYTES
+        head = head[:_SAMPLE_BYTES]
+    if not complete and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    return head
+
+
+def _chunks(path: Path, content: bytes | None) -> Iterator[tuple[bytes, bool]]:
+    """The file in pieces of about ``CHUNK_BYTES`` that end at a line end."""
+    first = True
+    if content is not None:
+        start = 0
+        while start < len(content):
+            end = min(len(content), start + CHUNK_BYTES)
+            if end < len(content):
+                cut = content.rfind(b"\n", start, end)
+                end = cut + 1 if cut >= start else content.find(b"\n", end) + 1 or len(content)
+            yield content[start:end], first
+            first = False
+            start = end
+        return
+    rest = b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(CHUNK_BYTES)
+            if not block:
+                break
+            block = rest + block
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                rest = block
+                continue
+            rest = block[cut + 1 :]
+            yield block[: cut + 1], first
+            first = False
+    if rest:
+        yield rest, first
+
+
+def _split_header(chunk: bytes) -> tuple[bytes, bytes]:
+    if chunk.startswith(b"\xef\xbb\xbf"):
+        chunk = chunk[3:]
+    end = chunk.find(b"\n")
+    if end < 0:
+        return chunk + b"\n", b""
+    return chunk[: end + 1], chunk[end + 1 :]
+
+
+def _read_chunk(header: bytes, chunk: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame:
+    expected = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+    if b"\r" in chunk and b"\r\n" not in chunk:
+        raise _Fallback  # old Mac line ends: the full reader normalises them
+    try:
+        frame = pl.read_csv(
+            header + chunk,
+            separator=delimiter,
+            has_header=True,
+            infer_schema=False,
+            quote_char='"',
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError, UnicodeDecodeError):
+        raise _Fallback from None
+    if frame.height != expected or frame.columns != columns:
+        raise _Fallback  # blank lines, quoted line breaks or renamed columns
+    for name in frame.columns:
+        longest = frame.get_column(name).str.len_bytes().max()
+        if longest is not None and longest > MAX_FIELD_CHARS:
+            raise _Fallback
+    return frame.with_columns(pl.all().str.strip_suffix("\r")) if b"\r\n" in chunk else frame

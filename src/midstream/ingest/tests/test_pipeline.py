@@ -1,0 +1,250 @@
+"""The intake pipeline end to end: a stored file becomes facts, rollups and issues."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from midstream.catalog.tests.factories import make_conversion, make_part_number, make_product
+from midstream.ingest.choices import SubmissionStatus
+from midstream.ingest.models import (
+    InventoryFact,
+    SellThroughFact,
+    SellThroughMonth,
+    Submission,
+    SubmissionIssue,
+)
+from midstream.ingest.pipeline import process_submission
+from midstream.ingest.submissions import submit_report
+from midstream.network.tests.factories import make_reseller, make_supply
+from midstream.sales.tests.factories import make_line
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "Invoice No;Line;Invoice Date;SKU;Qty;Unit;Unit Price;Amount;Currency;Customer;Customer No\n"
+)
+
+
+@pytest.fixture
+def catalog(dist_a):
+    widget = make_product(sku="W-1", list_price=Decimal("10.0000"), currency="EUR")
+    gadget = make_product(sku="G-2", list_price=Decimal("20.0000"), currency="EUR")
+    make_conversion(widget, "BX", 10)
+    make_part_number(dist_a, gadget, "ALPHA-G2", unit="EA")
+    acme = make_reseller(name="Acme GmbH", country="DE", city="Berlin")
+    make_supply(acme, dist_a, account_number="C-100")
+    make_line(dist_a, widget, invoice_number="S-1")
+    make_line(dist_a, gadget, invoice_number="S-2")
+    return {"widget": widget, "gadget": gadget, "acme": acme}
+
+
+def ingest(distributor, text: str, *, kind="sell_through", name="report.csv", **options):
+    submission = submit_report(
+        actor=None,
+        distributor=distributor,
+        kind=kind,
+        file_name=name,
+        source="cli",
+        content=text.encode(),
+        enqueue=False,
+        **options,
+    )
+    return process_submission(submission.pk)
+
+
+def test_csv_commits_facts_rollups_and_counts(dist_a, catalog):
+    text = HEADER + (
+        "A1;1;2026-10-01;W-1;5;EA;10.50;52.50;EUR;Acme GmbH;C-100\n"
+        "A1;2;2026-10-02;W-1;2;BX;95.00;190.00;EUR;Acme GmbH;C-100\n"
+        "A2;1;2026-10-03;ALPHA-G2;-1;;20.00;;EUR;Someone Else;\n"
+    )
+    submission = ingest(dist_a, text)
+    assert submission.status == SubmissionStatus.COMMITTED, list(
+        SubmissionIssue.objects.unscoped().values_list("code", "message")
+    )
+    assert (submission.lines_read, submission.lines_accepted, submission.lines_rejected) == (
+        3,
+        2,
+        1,
+    )
+    assert submission.period_start == date(2026, 10, 1)
+    assert submission.period_end == date(2026, 10, 31)
+    assert submission.version == 1
+    facts = list(
+        SellThroughFact.objects.unscoped()
+        .order_by("line")
+        .values_list("line", "quantity", "reported_quantity", "amount", "reseller_id")
+    )
+    assert facts == [
+        (2, Decimal("5.000"), Decimal("5.000"), Decimal("52.5000"), catalog["acme"].pk),
+        (3, Decimal("20.000"), Decimal("2.000"), Decimal("190.0000"), catalog["acme"].pk),
+    ]
+    months = list(
+        SellThroughMonth.objects.unscoped().values_list("month", "quantity", "amount", "line_count")
+    )
+    assert months == [(date(2026, 10, 1), Decimal("25.000"), Decimal("242.5000"), 2)]
+    codes = sorted(SubmissionIssue.objects.unscoped().values_list("line", "code"))
+    assert codes == [(4, "unknown_product"), (4, "unknown_reseller")]
+
+
+def sales_csv(rows: list[str]) -> str:
+    return HEADER + "".join(row + "\n" for row in rows)
+
+
+GOOD = [
+    "A1;1;2026-10-01;W-1;5;EA;10.50;52.50;EUR;Acme GmbH;C-100",
+    "A1;2;2026-10-02;G-2;1;EA;21.00;21.00;EUR;Acme GmbH;C-100",
+]
+
+
+def facts_of(submission):
+    return SellThroughFact.objects.unscoped().filter(submission=submission)
+
+
+def active_quantity():
+    return sum(
+        SellThroughMonth.objects.unscoped().filter(active=True).values_list("quantity", flat=True),
+        Decimal(0),
+    )
+
+
+def test_a_new_version_supersedes_the_old_one_atomically(dist_a, catalog):
+    first = ingest(dist_a, sales_csv(GOOD))
+    assert active_quantity() == Decimal("6.000")
+    second = ingest(dist_a, sales_csv([GOOD[0].replace(";5;", ";7;")]))
+    first.refresh_from_db()
+    assert (first.status, second.status) == ("superseded", "committed")
+    assert (first.version, second.version) == (1, 2)
+    assert second.supersedes_id == first.pk
+    assert active_quantity() == Decimal("7.000")
+    committed = Submission.objects.unscoped().filter(status="committed")
+    assert list(committed.values_list("pk", flat=True)) == [second.pk]
+    # The old facts stay for history and the diff; only the active version counts.
+    assert facts_of(first).count() == 2
+    assert facts_of(second).count() == 1
+
+
+def test_the_same_content_twice_is_a_duplicate_and_not_counted(dist_a, catalog):
+    first = ingest(dist_a, sales_csv(GOOD))
+    again = submit_report(
+        actor=None,
+        distributor=dist_a,
+        kind="sell_through",
+        file_name="again.csv",
+        source="cli",
+        content=sales_csv(GOOD).encode(),
+        enqueue=False,
+    )
+    assert again.status == "duplicate"
+    assert again.duplicate_of_id == first.pk
+    assert process_submission(again.pk).status == "duplicate"
+    assert SellThroughFact.objects.unscoped().count() == 2
+
+
+def test_reject_file_policy_commits_nothing(dist_a, catalog):
+    from midstream.ingest.models import ErrorPolicySetting
+
+    ErrorPolicySetting.objects.unscoped().create(
+        distributor=dist_a, kind="sell_through", policy="reject_file"
+    )
+    submission = ingest(dist_a, sales_csv([*GOOD, "A3;1;2026-10-05;NOPE;1;EA;1.00;1.00;EUR;;"]))
+    assert submission.status == "rejected"
+    assert SellThroughFact.objects.unscoped().count() == 0
+    assert SellThroughMonth.objects.unscoped().count() == 0
+    codes = list(
+        SubmissionIssue.objects.unscoped().filter(submission=submission).values_list("code", "line")
+    )
+    assert ("file_rejected", None) in codes
+    assert ("unknown_product", 4) in codes
+    assert submission.lines_rejected == 1
+
+
+def test_duplicate_lines_in_the_file_and_lines_already_counted(dist_a, catalog):
+    october = ingest(dist_a, sales_csv(GOOD))
+    assert october.status == "committed"
+    november = ingest(
+        dist_a,
+        sales_csv(
+            [
+                "B1;1;2026-11-02;W-1;1;EA;10.00;10.00;EUR;Acme GmbH;C-100",
+                "B1;1;2026-11-02;W-1;1;EA;10.00;10.00;EUR;Acme GmbH;C-100",
+                GOOD[0],
+            ]
+        ),
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+    )
+    issues = sorted(
+        SubmissionIssue.objects.unscoped()
+        .filter(submission=november)
+        .values_list("line", "code", "severity")
+    )
+    assert issues == [
+        (3, "duplicate_line", "error"),
+        (4, "already_counted", "error"),
+        (4, "outside_period", "warning"),
+    ]
+    assert (november.lines_accepted, november.lines_rejected) == (1, 2)
+
+
+def test_inventory_report(dist_a, catalog):
+    text = "As of;Warehouse;SKU;On hand;Available;On order;Unit\n"
+    text += "2026-10-31;FRA;W-1;3;2;10;BX\n2026-10-31;FRA;G-2;4;4;0;\n"
+    submission = ingest(dist_a, text, kind="inventory")
+    assert submission.status == "committed", list(
+        SubmissionIssue.objects.unscoped().values_list("code", "message")
+    )
+    rows = sorted(
+        InventoryFact.objects.unscoped().values_list(
+            "product__sku", "on_hand", "available", "on_order"
+        )
+    )
+    assert rows == [
+        ("G-2", Decimal("4.000"), Decimal("4.000"), Decimal("0.000")),
+        ("W-1", Decimal("30.000"), Decimal("20.000"), Decimal("100.000")),
+    ]
+    assert (submission.period_start, submission.period_end) == (
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+    )
+
+
+def test_streaming_in_small_chunks_gives_the_same_result(dist_a, catalog, monkeypatch):
+    from midstream.ingest import pipeline
+
+    rows = [
+        f"C{n};1;2026-10-{1 + n % 28:02d};{'W-1' if n % 2 else 'G-2'};{n % 5 + 1};EA;12.00;"
+        f"{(n % 5 + 1) * 12}.00;EUR;Acme GmbH;C-100"
+        for n in range(300)
+    ]
+    rows[150] = rows[150].replace("2026-10", "2026-13")
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 1000)
+    submission = ingest(dist_a, sales_csv(rows))
+    assert (submission.lines_read, submission.lines_accepted, submission.lines_rejected) == (
+        300,
+        299,
+        1,
+    )
+    issue = SubmissionIssue.objects.unscoped().get(submission=submission)
+    assert (issue.line, issue.code, issue.field) == (152, "invalid_date", "invoice_date")
+    lines = set(facts_of(submission).values_list("line", flat=True))
+    assert lines == set(range(2, 302)) - {152}
+
+
+def test_quoted_line_breaks_fall_back_to_the_full_reader(dist_a, catalog):
+    text = sales_csv(GOOD).replace("Acme GmbH;C-100\nA1;2", "Acme GmbH;C-100\nA1;2", 1)
+    text = HEADER + '"A0";"1";"2026-10-01";"W-1";"1";"EA";"1.00";"1.00";"EUR";"Multi\nLine";""\n'
+    text += "".join(row + "\n" for row in GOOD)
+    submission = ingest(dist_a, text)
+    assert submission.status == "committed"
+    assert sorted(facts_of(submission).values_list("line", flat=True)) == [2, 4, 5]
+
+
+def test_an_unreadable_file_is_rejected_with_the_readers_reason(dist_a, catalog):
+    submission = ingest(dist_a, "\x00\x01binary", name="junk.csv")
+    assert submission.status == "rejected"
+    issue = SubmissionIssue.objects.unscoped().get(submission=submission)
+    assert issue.line is None
+    assert issue.severity == "error"
+    assert issue.code == "binary_content"
