@@ -379,7 +379,7 @@ def error_policy_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                for kind in ProfileKind.values:
+                for kind in form.changed_data:  # an untouched default stays the default
                     policies.set_error_policy(
                         actor=request.user,
                         distributor=distributor,
