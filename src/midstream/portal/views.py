@@ -38,6 +38,8 @@ def home(request):
             "can_view_agreements": has_perm(request.user, Perm.VIEW_AGREEMENTS),
             "can_view_sellin": has_perm(request.user, Perm.VIEW_SELLIN),
             "can_view_resellers": has_perm(request.user, Perm.VIEW_RESELLERS),
+            "can_view_submissions": has_perm(request.user, Perm.VIEW_SELLTHROUGH),
+            "can_submit": has_perm(request.user, Perm.SUBMIT_REPORTS),
         },
     )
 

@@ -582,30 +582,3 @@ def test_upload_needs_submit_reports(client_for, dist_a):
     )
     assert response.status_code == 403
     assert _count() == 0
-
-
-def test_portal_upload_is_always_for_the_users_own_distributor(client_for, dist_a, dist_b):
-    client = client_for(Role.DISTRIBUTOR_ADMIN)
-    page = client.get(PORTAL_UPLOAD)
-    assert page.status_code == 200
-    assert "distributor" not in page.context["form"].fields
-
-    response = client.post(
-        PORTAL_UPLOAD,
-        {"distributor": dist_b.pk, "file": _file(), "kind": "inventory", "sheet": "Stock"},
-    )
-
-    submission = Submission.objects.unscoped().get()
-    assert response["Location"] == reverse("ingest:submission_detail", args=[submission.pk])
-    assert submission.distributor == dist_a
-    assert (submission.source, submission.kind, submission.sheet) == (
-        "portal",
-        "inventory",
-        "Stock",
-    )
-    assert submission.period_start is None
-
-
-def test_portal_upload_sends_vendor_staff_to_the_vendor_page(client_for):
-    assert client_for(Role.CHANNEL_MANAGER).get(PORTAL_UPLOAD)["Location"] == UPLOAD
-    assert client_for(Role.FINANCE).get(PORTAL_UPLOAD).status_code == 403
