@@ -11,6 +11,7 @@ NAVIGATION = [
     ("Products", "catalog:product_list", Perm.VIEW_PRODUCTS, False),
     ("Agreements", "agreements:agreement_list", Perm.VIEW_AGREEMENTS, False),
     ("Sell-in", "sales:sellin_list", Perm.VIEW_SELLIN, False),
+    ("Sell-through", "reports:sellthrough", Perm.VIEW_SELLTHROUGH, False),
     ("Submissions", "ingest:submission_list", Perm.VIEW_SELLTHROUGH, False),
     ("Mapping", "ingest:profile_list", Perm.VIEW_DISTRIBUTORS, False),
     ("Audit", "core:audit_list", Perm.VIEW_AUDIT, True),
