@@ -1,0 +1,801 @@
+"""Benchmark: report intake end to end (issue 3, "Performance"), run by hand, not in CI.
+
+    .venv/bin/python benchmarks/intake.py [--lines 1000000] [--db sqlite|postgresql|both]
+        [--big 5000000] [--skip-import-export] [--import-export-lines 100000]
+        [--profile LINES] [--work-dir DIR] [--pg-option NAME=VALUE ...]
+
+What it does, for each database chosen with ``--db`` (default both):
+
+1. Generates a realistic sell-through CSV of ``--lines`` lines (benchmarks/intake_data.py:
+   5,000 SKUs, 20,000 resellers spelled as distributors spell them, account numbers on most
+   lines, invoices of several lines, returns, 0.1 % unknown products), untimed.
+2. Creates a fresh database (SQLite: a file in a temporary directory; PostgreSQL: a database on
+   a throw-away server started from /usr/local/bin as the ``postgres`` user, like scripts/test
+   does, on a free loopback port, removed afterwards), migrates it and loads the master data
+   (untimed).
+3. Measures END TO END, in a fresh subprocess: ``submissions.submit_report(actor=None,
+   source="cli", path=..., enqueue=False)`` followed by
+   ``pipeline.process_submission(submission.pk)`` — storing the file, parsing, mapping,
+   resolving, validating and the commit (facts, monthly rollups, issues). Prints wall time,
+   lines/s, the submission's counts and the peak resident memory of that subprocess
+   (``os.wait4`` rusage, ``ru_maxrss``; MB = 10^6 bytes).
+
+Baselines, measured in the same run:
+
+(a) **bare COPY** (the floor): the same file's accepted rows, already clean (ids resolved, as
+    ``ingest_sellthroughfact`` stores them, written by the generator in the same pass), loaded
+    with one PostgreSQL ``COPY ... FROM STDIN`` into a plain, *logged* table created with
+    ``CREATE TABLE ... (LIKE ingest_sellthroughfact INCLUDING ALL)``: the same columns,
+    defaults, identity, check constraints and indexes, but no foreign keys. Timed alone
+    (COPY and commit; best of ``--copy-repeat`` runs). Both databases' end-to-end times are
+    divided by it.
+(b) **django-import-export**: a ``ModelResource`` for ``SellThroughFact`` with
+    ``ForeignKeyWidget``s (product by SKU, falling back to GTIN and the distributor's part
+    number; reseller by the distributor's account number), default resource options, imports
+    the first ``--import-export-lines`` lines (default 100,000) of the same file with
+    ``dry_run=False`` into its own throw-away database; the time is scaled linearly to the
+    full line count (and says so).
+(c) ``--big N`` (default 5,000,000; 0 skips): an N-line file ingested end to end on SQLite in
+    a subprocess; prints time and peak memory. It must complete without exhausting memory.
+
+Targets (issue 3), printed as PASS/FAIL, never asserted: each database at most 12 s per
+1,000,000 lines (scaled to ``--lines``), at most 2.5 x the bare COPY, peak memory under
+1.5 GB (1,500 MB).
+
+``--profile LINES`` runs instead of all that: a LINES-line file through the end-to-end path
+under cProfile on each chosen database, printing the top functions by own time and by
+cumulative time.
+
+The PostgreSQL server runs with its default settings (fsync and synchronous_commit on,
+shared_buffers 128MB) unless ``--pg-option`` adds ``-c NAME=VALUE`` settings. ``--work-dir``
+keeps the generated files (and reuses them on the next run) and the databases' directories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import intake_data
+
+TARGET_SECONDS_PER_MILLION = 12.0
+TARGET_COPY_RATIO = 2.5
+TARGET_PEAK_MB = 1_500.0
+PG_USER = "postgres"
+HERE = Path(__file__).resolve()
+
+
+class BenchmarkError(RuntimeError):
+    pass
+
+
+# ─── subprocesses ────────────────────────────────────────────────────────────────────────
+
+
+def worker_env(database_url: str, var_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        MIDSTREAM_VAR_DIR=str(var_dir),
+        DJANGO_SETTINGS_MODULE="midstream.settings",
+        MIDSTREAM_TASKS_IMMEDIATE="1",
+        MIDSTREAM_DEBUG="0",
+    )
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def run_worker(mode: str, arguments: dict, env: dict[str, str], work: Path) -> tuple[dict, float]:
+    """Run ``mode`` in a fresh Python process; return its JSON result and peak RSS in MB."""
+    result_file = work / f"result-{mode}-{time.monotonic_ns()}.json"
+    payload = json.dumps({**arguments, "result": str(result_file)})
+    command = [sys.executable, str(HERE), "--worker", mode, "--worker-args", payload]
+    process = subprocess.Popen(command, env=env)  # noqa: S603 (our own script, list argv)
+    try:
+        _pid, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise BenchmarkError(f"worker {mode} exited with {process.returncode}")
+    result = json.loads(result_file.read_text())
+    result_file.unlink()
+    return result, usage.ru_maxrss * 1024 / 1e6
+
+
+# ─── PostgreSQL: a throw-away server, as scripts/test starts one ─────────────────────────
+
+
+def find_pg_bin() -> Path | None:
+    candidates = [Path("/usr/local/bin"), Path("/usr/lib/postgresql/15/bin")]
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    for candidate in candidates:
+        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    def __init__(self, options: list[str]):
+        self.options = options
+        self.bin: Path | None = None
+        self.tmp: Path | None = None
+        self.port = 0
+        self.as_user: list[str] = []
+        self.version = ""
+
+    def start(self) -> None:
+        self.bin = find_pg_bin()
+        if self.bin is None:
+            raise BenchmarkError("no PostgreSQL server binaries found")
+        self.tmp = Path(tempfile.mkdtemp(prefix="midstream-intake-pg."))
+        self.tmp.chmod(0o755)
+        if os.getuid() == 0:
+            # initdb refuses to run as root: the server runs as the postgres OS user.
+            if subprocess.run(["id", PG_USER], capture_output=True).returncode != 0:  # noqa: S603, S607
+                useradd = ["/usr/sbin/useradd", "--system", "--no-create-home"]
+                useradd += ["--shell", "/usr/sbin/nologin", PG_USER]
+                subprocess.run(useradd, check=True)  # noqa: S603
+            shutil.chown(self.tmp, PG_USER)
+            self.as_user = ["runuser", "-u", PG_USER, "--"]
+        self.port = free_port()
+        data = self.tmp / "data"
+        self._run(
+            [str(self.bin / "initdb"), "-D", str(data), "-U", PG_USER, "--auth=trust", "-E",
+             "UTF8", "--no-locale"],
+            self.tmp / "initdb.log",
+        )  # fmt: skip
+        settings = f"-h 127.0.0.1 -p {self.port} -k {self.tmp}"
+        for option in self.options:
+            settings += f" -c {option}"
+        self._run(
+            [str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.tmp / "server.log"), "-w",
+             "-t", "60", "-o", settings, "start"],
+            None,
+        )  # fmt: skip
+        self.version = subprocess.run(  # noqa: S603
+            [str(self.bin / "postgres"), "--version"], capture_output=True, text=True, check=True
+        ).stdout.split()[2]
+
+    def _run(self, command: list[str], log: Path | None) -> None:
+        completed = subprocess.run(  # noqa: S603
+            [*self.as_user, *command], capture_output=True, text=True
+        )
+        if completed.returncode != 0:
+            text = log.read_text() if log and log.exists() else completed.stdout + completed.stderr
+            if self.tmp and (self.tmp / "server.log").exists():
+                text += (self.tmp / "server.log").read_text()
+            raise BenchmarkError(f"{command[0]} failed:\n{text}")
+
+    def url(self, database: str) -> str:
+        return f"postgres://{PG_USER}@127.0.0.1:{self.port}/{database}"
+
+    def connect(self, database: str = "postgres", autocommit: bool = False):
+        import psycopg
+
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user=PG_USER, dbname=database, autocommit=autocommit
+        )
+
+    def create_database(self, name: str) -> str:
+        from psycopg import sql
+
+        with self.connect(autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        from psycopg import sql
+
+        with self.connect(autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+    def settings(self) -> str:
+        with self.connect() as conn:
+            values = [
+                f"{name}={conn.execute(f'SHOW {name}').fetchone()[0]}"
+                for name in ("fsync", "synchronous_commit", "shared_buffers", "max_wal_size")
+            ]
+        return ", ".join(values)
+
+    def stop(self) -> None:
+        if self.tmp is None:
+            return
+        data = self.tmp / "data"
+        if (data / "postmaster.pid").exists() and self.bin is not None:
+            subprocess.run(  # noqa: S603
+                [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
+                 "stop"],
+                capture_output=True,
+            )  # fmt: skip
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp = None
+
+
+# ─── the measured parts ──────────────────────────────────────────────────────────────────
+
+
+class Files:
+    """The generated CSV (and clean rows), kept in the work directory."""
+
+    def __init__(self, work: Path, lines: int, *, with_copy_rows: bool):
+        self.csv = work / f"sellthrough-{lines}.csv"
+        self.copy_rows = work / f"sellthrough-{lines}.copy" if with_copy_rows else None
+        self.stats_file = work / f"sellthrough-{lines}.json"
+        self.lines = lines
+        self.stats: intake_data.FileStats | None = None
+
+    def ensure(self, master: intake_data.MasterData) -> intake_data.FileStats:
+        if (
+            self.stats_file.exists()
+            and self.csv.exists()
+            and (self.copy_rows is None or self.copy_rows.exists())
+        ):
+            self.stats = intake_data.FileStats(**json.loads(self.stats_file.read_text()))
+            print(f"file: reusing {self.csv} (written {self.stats.seconds:.1f} s)")
+        else:
+            self.stats = intake_data.write_report(
+                self.csv, master, lines=self.lines, copy_rows=self.copy_rows
+            )
+            self.stats_file.write_text(json.dumps(asdict(self.stats)))
+            print(f"file: {self.csv} generated in {self.stats.seconds:.1f} s")
+        for line in intake_data.describe(self.stats):
+            print(f"  {line}")
+        return self.stats
+
+
+def fresh_database(kind: str, name: str, work: Path, pg: PostgresServer | None):
+    """(database URL, its directory for MEDIA_ROOT and friends) of an empty database."""
+    directory = work / name
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    if kind == "sqlite":
+        return f"sqlite:///{directory / 'bench.sqlite3'}", directory
+    assert pg is not None
+    return pg.create_database(name), directory
+
+
+def set_up(kind: str, name: str, work: Path, pg, *, master: bool = True):
+    url, directory = fresh_database(kind, name, work, pg)
+    env = worker_env(url, directory / "var")
+    started = time.perf_counter()
+    result, _peak = run_worker("setup", {"master": master}, env, work)
+    print(
+        f"  {name}: migrated{' and master data loaded' if master else ''} in "
+        f"{time.perf_counter() - started:.1f} s {result.get('summary', '')}"
+    )
+    return env
+
+
+def copy_baseline(pg: PostgresServer, database: str, files: Files, repeat: int) -> float:
+    """Best time of COPY (and commit) of the clean rows into a table shaped like the facts."""
+    columns = ", ".join(intake_data.COPY_COLUMNS)
+    best = float("inf")
+    with pg.connect(database) as conn:
+        for attempt in range(1, repeat + 1):
+            conn.execute("DROP TABLE IF EXISTS bench_copy_floor")
+            conn.execute(
+                "CREATE TABLE bench_copy_floor (LIKE ingest_sellthroughfact INCLUDING ALL)"
+            )
+            conn.commit()
+            conn.execute("CHECKPOINT")
+            conn.commit()
+            started = time.perf_counter()
+            statement = f"COPY bench_copy_floor ({columns}) FROM STDIN"
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(statement) as copy,
+                open(files.copy_rows, "rb") as source,
+            ):
+                while chunk := source.read(1 << 20):
+                    copy.write(chunk)
+            conn.commit()
+            seconds = time.perf_counter() - started
+            rows = conn.execute("SELECT count(*) FROM bench_copy_floor").fetchone()[0]
+            indexes = conn.execute(
+                "SELECT count(*) FROM pg_indexes WHERE tablename = 'bench_copy_floor'"
+            ).fetchone()[0]
+            print(
+                f"  COPY run {attempt}: {rows:,} rows in {seconds:.2f} s = "
+                f"{rows / seconds:,.0f} rows/s ({indexes} indexes, logged table, no FKs)"
+            )
+            best = min(best, seconds)
+        conn.execute("DROP TABLE bench_copy_floor")
+        conn.commit()
+        conn.execute("CHECKPOINT")
+        conn.commit()
+    return best
+
+
+def measure_ingest(
+    label: str, env: dict, path: Path, work: Path, *, profile: Path | None = None
+) -> dict:
+    arguments = {"path": str(path), "profile": str(profile) if profile else ""}
+    result, peak = run_worker("ingest", arguments, env, work)
+    result["peak_mb"] = peak
+    lines = result["lines_read"] or 1
+    print(
+        f"  {label}: {result['seconds']:.2f} s = {lines / result['seconds']:,.0f} lines/s, "
+        f"peak memory {peak:,.0f} MB (worker wall {result['wall']:.1f} s incl. start-up)"
+    )
+    print(
+        f"    submission #{result['id']}: status {result['status']}, read {result['lines_read']:,}"
+        f", accepted {result['lines_accepted']:,}, warned {result['lines_warned']:,}, rejected "
+        f"{result['lines_rejected']:,}; facts {result['facts']:,}, rollup rows "
+        f"{result['months']:,}, issues {result['issues']}"
+    )
+    print("    stages: " + ", ".join(f"{name} {secs:.2f} s" for name, secs in result["stages"]))
+    if result.get("failure"):
+        print(f"    failure: {result['failure'][:2000]}")
+    return result
+
+
+def check_counts(result: dict, stats: intake_data.FileStats) -> str:
+    expected = (stats.lines, stats.accepted, stats.warned_lines, stats.error_lines)
+    got = tuple(result[f"lines_{name}"] for name in ("read", "accepted", "warned", "rejected"))
+    if got == expected:
+        return "counts match the generator's (read, accepted, warned, rejected)"
+    return f"counts DIFFER: expected read/accepted/warned/rejected {expected}, got {got}"
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+# ─── workers (run in their own process) ──────────────────────────────────────────────────
+
+
+def _django() -> None:
+    import django
+
+    django.setup()
+
+
+def worker_setup(arguments: dict) -> dict:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if not arguments["master"]:
+        return {}
+    master = intake_data.build_master_data()
+    intake_data.load_master_data(master)
+    aliases = sum(len(r.aliases) for r in master.resellers)
+    return {
+        "summary": f"({len(master.products):,} products, {len(master.resellers):,} resellers, "
+        f"{aliases:,} aliases)"
+    }
+
+
+def worker_ingest(arguments: dict) -> dict:
+    wall = time.perf_counter()
+    _django()
+    from django.db.models import Count, Sum
+
+    from midstream.ingest.models import (
+        SellThroughFact,
+        SellThroughMonth,
+        SubmissionIssue,
+    )
+    from midstream.ingest.submissions import submit_report
+    from midstream.partners.models import Distributor
+
+    try:
+        from midstream.ingest.pipeline import process_submission
+    except ImportError as error:
+        raise BenchmarkError(f"the pipeline is not there yet: {error}") from None
+
+    distributor = Distributor.objects.unscoped().get(code=intake_data.DISTRIBUTOR_CODE)
+    path = Path(arguments["path"])
+    profiler = None
+    if arguments.get("profile"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    marks: list[tuple[float, str, int]] = []
+
+    def on_progress(current) -> None:
+        marks.append((time.perf_counter(), str(current.stage), current.lines_processed))
+
+    started = time.perf_counter()
+    submission = submit_report(
+        actor=None,
+        distributor=distributor,
+        kind="sell_through",
+        file_name=path.name,
+        source="cli",
+        path=path,
+        enqueue=False,
+    )
+    stored = time.perf_counter()
+    submission = process_submission(submission.pk, on_progress=on_progress)
+    finished = time.perf_counter()
+    seconds = finished - started
+    if profiler is not None:
+        profiler.disable()
+    submission.refresh_from_db()
+    scoped = distributor.pk
+    issues = {
+        f"{row['severity']} {row['code']}": f"{row['n']:,} rows / {row['lines'] or 0:,} lines"
+        for row in SubmissionIssue.objects.for_distributor(scoped)
+        .filter(submission=submission)
+        .values("severity", "code")
+        .annotate(n=Count("id"), lines=Sum("line_count"))
+        .order_by("severity", "code")
+    }
+    # Time from the start to the first progress report of each stage, and to the end.
+    stages = [("submit_report (store the file)", stored - started)]
+    previous_time, previous_stage = stored, "claim, load reference data"
+    for at, stage, _lines in marks:
+        if stage != previous_stage:
+            stages.append((previous_stage, at - previous_time))
+            previous_time, previous_stage = at, stage
+    stages.append((previous_stage, finished - previous_time))
+    result = {
+        "id": submission.pk,
+        "status": submission.status,
+        "version": submission.version,
+        "period": f"{submission.period_start} to {submission.period_end}",
+        "lines_read": submission.lines_read,
+        "lines_accepted": submission.lines_accepted,
+        "lines_warned": submission.lines_warned,
+        "lines_rejected": submission.lines_rejected,
+        "failure": submission.failure,
+        "facts": SellThroughFact.objects.for_distributor(scoped)
+        .filter(submission=submission)
+        .count(),
+        "months": SellThroughMonth.objects.for_distributor(scoped)
+        .filter(submission=submission)
+        .count(),
+        "issues": issues or "none",
+        "seconds": seconds,
+        "stages": stages,
+    }
+    if profiler is not None:
+        import pstats
+
+        profiler.dump_stats(arguments["profile"])
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(40)
+    result["wall"] = time.perf_counter() - wall
+    return result
+
+
+def worker_import_export(arguments: dict) -> dict:
+    _django()
+    from itertools import islice
+
+    import tablib
+    from django.db import connection
+    from django.utils import timezone
+    from import_export import fields, resources, widgets
+
+    from midstream.catalog.models import Product
+    from midstream.ingest.models import SellThroughFact, Submission
+    from midstream.network.models import Reseller
+    from midstream.partners.models import Distributor
+
+    distributor = Distributor.objects.unscoped().get(code=intake_data.DISTRIBUTOR_CODE)
+    # The schema has no index on the account number (the pipeline loads all account numbers in
+    # one query); a per-row lookup would scan the supply table. Index it in this throw-away
+    # database so the baseline is not slowed by that.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE INDEX bench_ie_supply_account ON network_resellersupply "
+            "(distributor_id, account_number)"
+        )
+    submission = Submission.objects.unscoped().create(
+        distributor=distributor,
+        kind="sell_through",
+        source="cli",
+        file_name="import-export baseline",
+        content_sha256="0" * 64,
+        stored_path="",
+        submitted_at=timezone.now(),
+    )
+
+    class ProductWidget(widgets.ForeignKeyWidget):
+        """Product by SKU; lines without one by GTIN, then by the distributor's part number."""
+
+        def clean(self, value, row=None, **kwargs):
+            try:
+                if value:
+                    return Product.objects.get(sku=value.strip())
+                if row["EAN"]:
+                    return Product.objects.get(gtin=row["EAN"].strip())
+                if row["Item No"]:
+                    return Product.objects.get(
+                        part_numbers__part_number=row["Item No"].strip(),
+                        part_numbers__distributor_id=distributor.pk,
+                    )
+            except Product.DoesNotExist:
+                raise ValueError(f"unknown product {value!r}") from None
+            raise ValueError("no product identifier")
+
+    class AccountWidget(widgets.ForeignKeyWidget):
+        """Reseller by the distributor's account number (ResellerSupply)."""
+
+        def get_queryset(self, value, row, *args, **kwargs):
+            return Reseller.objects.unscoped()
+
+        def get_lookup_kwargs(self, value, row, **kwargs):
+            return {
+                "supplies__account_number": value.strip(),
+                "supplies__distributor_id": distributor.pk,
+            }
+
+    def text(attribute: str, column: str) -> fields.Field:
+        return fields.Field(attribute=attribute, column_name=column)
+
+    class SellThroughResource(resources.ModelResource):
+        invoice_number = text("invoice_number", "Invoice No")
+        invoice_line = text("invoice_line", "Line")
+        invoice_date = fields.Field(
+            attribute="invoice_date", column_name="Invoice Date", widget=widgets.DateWidget()
+        )
+        product = fields.Field(
+            attribute="product", column_name="Vendor Part No", widget=ProductWidget(Product)
+        )
+        reseller = fields.Field(
+            attribute="reseller",
+            column_name="Customer Account",
+            widget=AccountWidget(Reseller, field="supplies__account_number"),
+        )
+        reseller_account_number = text("reseller_account_number", "Customer Account")
+        reseller_name = text("reseller_name", "Customer Name")
+        reseller_city = text("reseller_city", "City")
+        reseller_postal_code = text("reseller_postal_code", "Postal Code")
+        reseller_country = text("reseller_country", "Country")
+        quantity = fields.Field(
+            attribute="quantity", column_name="Qty", widget=widgets.DecimalWidget()
+        )
+        unit_price = fields.Field(
+            attribute="unit_price", column_name="Unit Price", widget=widgets.DecimalWidget()
+        )
+        amount = fields.Field(
+            attribute="amount", column_name="Net Amount", widget=widgets.DecimalWidget()
+        )
+        currency = text("currency", "Currency")
+
+        class Meta:
+            model = SellThroughFact
+            fields = (
+                "id",
+                "invoice_number",
+                "invoice_line",
+                "invoice_date",
+                "product",
+                "reseller",
+                "reseller_account_number",
+                "reseller_name",
+                "reseller_city",
+                "reseller_postal_code",
+                "reseller_country",
+                "quantity",
+                "unit_price",
+                "amount",
+                "currency",
+            )
+
+        def get_queryset(self):
+            return SellThroughFact.objects.unscoped()
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.distributor_id = distributor.pk
+            instance.submission_id = submission.pk
+            instance.line = kwargs["row_number"] + 1
+            instance.reported_quantity = instance.quantity
+            instance.reported_unit = "EA"
+            instance.product_reference = row["Vendor Part No"] or row["EAN"] or row["Item No"]
+
+    limit = arguments["lines"]
+    with open(arguments["path"], encoding="utf-8") as source:
+        head = "".join(islice(source, limit + 1))
+    started = time.perf_counter()
+    dataset = tablib.Dataset().load(head, format="csv")
+    result = SellThroughResource().import_data(dataset, dry_run=False)
+    seconds = time.perf_counter() - started
+    return {
+        "rows": len(dataset),
+        "seconds": seconds,
+        "totals": {key: value for key, value in result.totals.items() if value},
+        "has_errors": result.has_errors(),
+        "errors": [str(e.error) for _row, errs in result.row_errors()[:3] for e in errs[:1]],
+        "facts": SellThroughFact.objects.unscoped().filter(submission=submission).count(),
+    }
+
+
+WORKERS = {"setup": worker_setup, "ingest": worker_ingest, "import-export": worker_import_export}
+
+
+def run_as_worker(mode: str, payload: str) -> int:
+    arguments = json.loads(payload)
+    result = WORKERS[mode](arguments)
+    Path(arguments["result"]).write_text(json.dumps(result, default=str))
+    return 0
+
+
+# ─── the run ─────────────────────────────────────────────────────────────────────────────
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lines", type=int, default=intake_data.DEFAULT_LINES)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--big", type=int, default=5_000_000, help="0 skips the big file")
+    parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument("--import-export-lines", type=int, default=100_000)
+    parser.add_argument("--copy-repeat", type=int, default=2)
+    parser.add_argument("--profile", type=int, default=0, metavar="LINES")
+    parser.add_argument("--work-dir", type=Path, help="keep (and reuse) files here")
+    parser.add_argument("--pg-option", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-args", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return run_as_worker(args.worker, args.worker_args)
+
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="midstream-intake-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # The generator uses the resolver's name key, whose package needs Django's app registry;
+    # this process never touches a database.
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'unused.sqlite3'}")
+    os.environ.setdefault("MIDSTREAM_VAR_DIR", str(work / "var"))
+    pg = None
+    try:
+        databases = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+        need_pg = "postgresql" in databases or not args.profile
+        if need_pg:
+            pg = PostgresServer(args.pg_option)
+            pg.start()
+        print(
+            f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite "
+            f"{sqlite3.sqlite_version}"
+            + (f", PostgreSQL {pg.version} ({pg.settings()})" if pg else "")
+        )
+        print(f"work directory: {work}")
+        started = time.perf_counter()
+        master = intake_data.build_master_data()
+        print(f"master data built in {time.perf_counter() - started:.1f} s")
+        if args.profile:
+            return profile_run(args, databases, master, work, pg)
+        return full_run(args, databases, master, work, pg)
+    finally:
+        if pg is not None:
+            pg.stop()
+        if args.work_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def profile_run(args, databases, master, work, pg) -> int:
+    files = Files(work, args.profile, with_copy_rows=False)
+    files.ensure(master)
+    for kind in databases:
+        print(f"\n== profile on {kind}")
+        env = set_up(kind, f"profile_{kind}", work, pg)
+        measure_ingest(kind, env, files.csv, work, profile=work / f"profile-{kind}.prof")
+    return 0
+
+
+def full_run(args, databases, master, work, pg) -> int:
+    lines = args.lines
+    files = Files(work, lines, with_copy_rows=True)
+    stats = files.ensure(master)
+    target_seconds = TARGET_SECONDS_PER_MILLION * lines / 1_000_000
+    summary: list[str] = []
+
+    print("\n== baseline (a): bare PostgreSQL COPY of the clean rows")
+    set_up("postgresql", "intake_copy", work, pg, master=False)
+    copy_seconds = copy_baseline(pg, "intake_copy", files, args.copy_repeat)
+    pg.drop_database("intake_copy")
+    print(f"  COPY (best): {copy_seconds:.2f} s = {stats.accepted / copy_seconds:,.0f} rows/s")
+
+    results: dict[str, dict] = {}
+    for kind in databases:
+        print(f"\n== end to end on {kind}: {lines:,} lines")
+        env = set_up(kind, f"intake_{kind}", work, pg)
+        result = measure_ingest(kind, env, files.csv, work)
+        results[kind] = result
+        print(f"    {check_counts(result, stats)}")
+        if kind == "postgresql":
+            pg.drop_database(f"intake_{kind}")
+
+    import_export: dict[str, float] = {}
+    if not args.skip_import_export:
+        for kind in databases:
+            sample = min(args.import_export_lines, lines)
+            print(f"\n== baseline (b): django-import-export on {kind}, first {sample:,} lines")
+            env = set_up(kind, f"import_export_{kind}", work, pg)
+            result, peak = run_worker(
+                "import-export", {"path": str(files.csv), "lines": sample}, env, work
+            )
+            scaled = result["seconds"] * lines / result["rows"]
+            import_export[kind] = scaled
+            print(
+                f"  {result['rows']:,} rows in {result['seconds']:.1f} s = "
+                f"{result['rows'] / result['seconds']:,.0f} rows/s; facts written "
+                f"{result['facts']:,}; totals {result['totals']}; peak memory {peak:,.0f} MB"
+            )
+            if result["errors"]:
+                print(f"  first errors: {result['errors']}")
+            print(
+                f"  scaled linearly to {lines:,} lines: {scaled:,.0f} s (SCALED from "
+                f"{result['rows']:,} lines, not measured)"
+            )
+            if kind == "postgresql":
+                pg.drop_database(f"import_export_{kind}")
+
+    big = None
+    if args.big:
+        print(f"\n== big file on sqlite: {args.big:,} lines")
+        big_files = Files(work, args.big, with_copy_rows=False)
+        big_stats = big_files.ensure(master)
+        env = set_up("sqlite", "intake_big", work, pg)
+        big = measure_ingest("sqlite", env, big_files.csv, work)
+        print(f"    {check_counts(big, big_stats)}")
+        if args.work_dir is None:
+            big_files.csv.unlink()
+
+    print("\n== summary")
+    print(f"file: {lines:,} lines, {stats.bytes / 1e6:.0f} MB; bare COPY {copy_seconds:.2f} s")
+    for kind, result in results.items():
+        seconds = result["seconds"]
+        ratio = seconds / copy_seconds
+        committed = result["status"] == "committed"
+        print(
+            f"{kind}: {seconds:.2f} s ({lines / seconds:,.0f} lines/s), {ratio:.2f}x bare COPY, "
+            f"peak {result['peak_mb']:,.0f} MB, status {result['status']}"
+        )
+        summary += [
+            f"{verdict(committed and seconds <= target_seconds)}  {kind} time {seconds:.2f} s "
+            f"<= {target_seconds:.1f} s",
+            f"{verdict(committed and ratio <= TARGET_COPY_RATIO)}  {kind} {ratio:.2f}x bare "
+            f"COPY <= {TARGET_COPY_RATIO}x",
+            f"{verdict(result['peak_mb'] < TARGET_PEAK_MB)}  {kind} peak memory "
+            f"{result['peak_mb']:,.0f} MB < {TARGET_PEAK_MB:,.0f} MB",
+        ]
+        if kind in import_export:
+            print(
+                f"  django-import-export (scaled): {import_export[kind]:,.0f} s; intake is "
+                f"{import_export[kind] / seconds:.1f}x faster"
+            )
+    if big is not None:
+        completed = big["status"] == "committed"
+        print(
+            f"big: {args.big:,} lines on sqlite in {big['seconds']:.1f} s "
+            f"({args.big / big['seconds']:,.0f} lines/s), peak {big['peak_mb']:,.0f} MB, "
+            f"status {big['status']}"
+        )
+        summary.append(
+            f"{verdict(completed)}  big file ({args.big:,} lines) completed; peak memory "
+            f"{big['peak_mb']:,.0f} MB"
+        )
+    print("\n".join(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
