@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
         max_length=7,
         label="Period (month)",
         help_text="YYYY-MM. Leave empty to take the period from the file.",
-        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
     sheet = forms.CharField(
         required=False,

@@ -18,6 +18,7 @@
   var status = box.querySelector("[data-status]");
   var stage = box.querySelector("[data-stage]");
   var lines = box.querySelector("[data-lines]");
+  var badge = document.getElementById("status");
   var reloading = false;
 
   function number(value) {
@@ -25,9 +26,11 @@
   }
 
   function show(data) {
-    if (status) {
-      status.textContent = data.status_label || data.status;
-    }
+    [status, badge].forEach(function (element) {
+      if (element) {
+        element.textContent = data.status_label || data.status;
+      }
+    });
     if (stage) {
       stage.textContent = data.stage_label || data.stage;
     }
