@@ -295,6 +295,7 @@ def build_submission(*, distributor, seeded: bool, product, reseller, supply, us
     """A committed January 2025 sell-through report: its stored file, one accepted line (a
     fact and its monthly rollup row) and one rejected line (an error issue)."""
     from midstream.ingest.models import (
+        ReportedReseller,
         SellThroughFact,
         SellThroughMonth,
         Submission,
@@ -360,11 +361,18 @@ def build_submission(*, distributor, seeded: bool, product, reseller, supply, us
         currency=distributor.currency,
         reseller=reseller,
         reseller_method="name",
-        reseller_name=reseller.name,
-        reseller_account_number=supply.account_number,
-        reseller_city=reseller.city,
-        reseller_postal_code=reseller.postal_code,
-        reseller_country=reseller.country,
+        mention=ReportedReseller.objects.unscoped().create(
+            distributor=distributor,
+            key=f"cast-{distributor.code}",
+            name=reseller.name,
+            account_number=supply.account_number,
+            city=reseller.city,
+            postal_code=reseller.postal_code,
+            country=reseller.country,
+            reseller=reseller,
+            method="name",
+            first_seen_at=received,
+        ),
         end_customer_name=text("end-customer", "Springfield Library"),
     )
     SellThroughMonth.objects.unscoped().create(

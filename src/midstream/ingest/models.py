@@ -193,6 +193,44 @@ class SubmissionIssue(DistributorOwned):
         return f"{self.code} at {self.line}"
 
 
+class ReportedReseller(DistributorOwned):
+    """A reseller as one distributor's reports name it: one row per distinct spelling.
+
+    Facts point here instead of repeating the raw name, ids and address on every line, and the
+    reseller review (issue 4) works on these rows: deciding one resolves every line with that
+    spelling. ``reseller`` and ``method`` are the latest resolution.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=64)  # SHA-256 of the fields below, as reported
+    name = models.CharField(max_length=200, blank=True)
+    account_number = models.CharField(max_length=60, blank=True)
+    partner_id = models.CharField(max_length=40, blank=True)
+    tax_id = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=60, blank=True)
+    reseller = models.ForeignKey(
+        "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=20, blank=True)
+    first_seen_at = models.DateTimeField()
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["distributor_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distributor", "key"], name="ingest_reported_reseller_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.account_number or self.partner_id or f"#{self.pk}"
+
+
 class SellThroughFact(DistributorOwned):
     """One accepted sell-through line. Counts only while its submission is committed.
 
@@ -231,13 +269,14 @@ class SellThroughFact(DistributorOwned):
         db_index=False,
     )
     reseller_method = models.CharField(max_length=20, blank=True)
-    reseller_name = models.CharField(max_length=200, blank=True)
-    reseller_account_number = models.CharField(max_length=60, blank=True)
-    reseller_partner_id = models.CharField(max_length=40, blank=True)
-    reseller_tax_id = models.CharField(max_length=40, blank=True)
-    reseller_city = models.CharField(max_length=100, blank=True)
-    reseller_postal_code = models.CharField(max_length=20, blank=True)
-    reseller_country = models.CharField(max_length=2, blank=True)
+    mention = models.ForeignKey(
+        "ReportedReseller",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     end_customer_name = models.CharField(max_length=200, blank=True)
     contract_reference = models.CharField(max_length=60, blank=True)
 

@@ -25,6 +25,7 @@ open status) can be retried.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tempfile
 import traceback
@@ -66,6 +67,7 @@ from midstream.ingest.mapping import (
 )
 from midstream.ingest.models import (
     InventoryFact,
+    ReportedReseller,
     SellThroughFact,
     SellThroughMonth,
     Submission,
@@ -238,6 +240,8 @@ class _Run:
         self.today = timezone.localdate()
         self.context: _Context | None = None
         self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
+        # Distinct reseller spellings: key → (fields as reported, reseller id, method).
+        self.mentions: dict[str, tuple] = {}
 
     # progress ─────────────────────────────────────────────────────────────────────────
 
@@ -322,6 +326,7 @@ class _Run:
         self.commit()
 
     def _reset(self) -> None:
+        self.mentions = {}
         self.totals = _Totals()
         self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
         self.cleanup()
@@ -559,11 +564,12 @@ class _Run:
                     status=SubmissionStatus.SUPERSEDED
                 )
                 SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
+            mention_ids = _store_mentions(s.distributor_id, self.mentions)
             for lines in pending:
                 if self.kind is ReportKind.INVENTORY:
                     insert_frame(InventoryFact, self.context.stock_facts(lines, s.pk))
                 else:
-                    facts = self.context.sale_facts(lines, s.pk)
+                    facts = self.context.sale_facts(lines, s.pk, mention_ids)
                     insert_frame(SellThroughFact, facts)
                     rollups.append(_rollup(facts))
             if rollups:
@@ -661,6 +667,8 @@ _TEXT_LIMITS = {
     "reseller_account_number": 60,
     "reseller_city": 100,
     "reseller_postal_code": 20,
+    "reseller_country": 60,
+    "reseller_address": 200,
     "end_customer_name": 200,
     "stock_location": 60,
     "unit": 10,
@@ -739,7 +747,7 @@ class _Context:
         lines = self._too_long(lines, issues)
         lines = self._products(lines, issues)
         if self.kind is ReportKind.SELL_THROUGH:
-            lines = self._resellers(lines, issues)
+            lines = self._resellers(lines, issues, run)
             lines = self._currencies(lines, issues)
             lines = self._amounts(lines)
             lines = self._prices(lines, issues)
@@ -852,7 +860,7 @@ class _Context:
         ]
         return lines.with_columns(scaled)
 
-    def _resellers(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
+    def _resellers(self, lines: pl.DataFrame, issues: list, run: _Run) -> pl.DataFrame:
         mentions = lines.select(_MENTION_FIELDS).unique()
         found = self.resellers.resolve_many(
             ResellerMention(
@@ -867,10 +875,18 @@ class _Context:
             )
             for row in mentions.iter_rows()
         )
-        ids, methods, outcome = [], [], []
+        ids, methods, outcome, keys = [], [], [], []
         for row in mentions.iter_rows():
+            key = _mention_key(row) if any(row) else None
+            keys.append(key)
             mention = ResellerMention(*[row[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)])
             match = found.get(mention)
+            if key is not None:
+                run.mentions[key] = (
+                    row,
+                    match.reseller_id if match is not None else None,
+                    match.method if match is not None and match.is_resolved else "",
+                )
             if match is not None and match.is_resolved:
                 ids.append(match.reseller_id)
                 methods.append(match.method)
@@ -888,6 +904,7 @@ class _Context:
             pl.Series("reseller_id", ids, dtype=pl.Int64),
             pl.Series("reseller_method", methods, dtype=pl.Utf8),
             pl.Series("_reseller_outcome", outcome, dtype=pl.Utf8),
+            pl.Series("_mention_key", keys, dtype=pl.Utf8),
         )
         lines = lines.join(
             resolved, on=list(_MENTION_FIELDS), how="left", nulls_equal=True, maintain_order="left"
@@ -1198,7 +1215,9 @@ class _Context:
             lines = lines.filter(~pl.col("_key").is_in(counted.implode()))
         return lines, issue_rows(issues)
 
-    def sale_facts(self, lines: pl.DataFrame, submission_id: int) -> pl.DataFrame:
+    def sale_facts(
+        self, lines: pl.DataFrame, submission_id: int, mention_ids: dict[str, int]
+    ) -> pl.DataFrame:
         return lines.select(
             pl.lit(self.distributor_id, dtype=pl.Int64).alias("distributor_id"),
             pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
@@ -1217,13 +1236,9 @@ class _Context:
             "currency",
             "reseller_id",
             "reseller_method",
-            "reseller_name",
-            "reseller_account_number",
-            "reseller_partner_id",
-            "reseller_tax_id",
-            "reseller_city",
-            "reseller_postal_code",
-            pl.col("reseller_country").str.slice(0, 2).alias("reseller_country"),
+            pl.col("_mention_key")
+            .replace_strict(mention_ids, default=None, return_dtype=pl.Int64)
+            .alias("mention_id"),
             "end_customer_name",
             "contract_reference",
         )
@@ -1243,6 +1258,59 @@ class _Context:
 
 
 _STOCK_COLUMNS = ("on_hand", "available", "on_order", "in_transit", "committed")
+# ReportedReseller columns in the order of ``_MENTION_FIELDS``.
+_MENTION_COLUMNS = (
+    "name",
+    "country",
+    "postal_code",
+    "city",
+    "address",
+    "partner_id",
+    "tax_id",
+    "account_number",
+)
+_KEY_BATCH = 2000
+
+
+def _mention_key(fields: tuple) -> str:
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+
+def _store_mentions(distributor_id: int, mentions: dict[str, tuple]) -> dict[str, int]:
+    """Ids of the reseller spellings, creating the new ones; latest resolution saved."""
+    keys = list(mentions)
+    existing: dict[str, int] = {}
+    for start in range(0, len(keys), _KEY_BATCH):
+        existing.update(
+            ReportedReseller.objects.for_distributor(distributor_id)
+            .filter(key__in=keys[start : start + _KEY_BATCH])
+            .values_list("key", "pk")
+        )
+    new = [key for key in keys if key not in existing]
+    if new:
+        now = timezone.now()
+        rows = [mentions[key] for key in new]
+        frame = pl.DataFrame(
+            {
+                "distributor_id": pl.Series([distributor_id] * len(new), dtype=pl.Int64),
+                "key": pl.Series(new, dtype=pl.Utf8),
+                **{
+                    column: pl.Series([row[0][index] for row in rows], dtype=pl.Utf8)
+                    for index, column in enumerate(_MENTION_COLUMNS)
+                },
+                "reseller_id": pl.Series([row[1] for row in rows], dtype=pl.Int64),
+                "method": pl.Series([row[2] for row in rows], dtype=pl.Utf8),
+                "first_seen_at": pl.Series([now] * len(new)),
+            }
+        )
+        insert_frame(ReportedReseller, frame)
+        for start in range(0, len(new), _KEY_BATCH):
+            existing.update(
+                ReportedReseller.objects.for_distributor(distributor_id)
+                .filter(key__in=new[start : start + _KEY_BATCH])
+                .values_list("key", "pk")
+            )
+    return existing
 
 
 def _sale_key() -> pl.Expr:

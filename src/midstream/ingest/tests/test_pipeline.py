@@ -233,7 +233,6 @@ def test_streaming_in_small_chunks_gives_the_same_result(dist_a, catalog, monkey
 
 
 def test_quoted_line_breaks_fall_back_to_the_full_reader(dist_a, catalog):
-    text = sales_csv(GOOD).replace("Acme GmbH;C-100\nA1;2", "Acme GmbH;C-100\nA1;2", 1)
     text = HEADER + '"A0";"1";"2026-10-01";"W-1";"1";"EA";"1.00";"1.00";"EUR";"Multi\nLine";""\n'
     text += "".join(row + "\n" for row in GOOD)
     submission = ingest(dist_a, text)
@@ -248,3 +247,24 @@ def test_an_unreadable_file_is_rejected_with_the_readers_reason(dist_a, catalog)
     assert issue.line is None
     assert issue.severity == "error"
     assert issue.code == "binary_content"
+
+
+def test_each_reseller_spelling_is_stored_once_and_facts_point_to_it(dist_a, catalog):
+    from midstream.ingest.models import ReportedReseller
+
+    rows = [*GOOD, "A2;1;2026-10-03;W-1;1;EA;10.00;10.00;EUR;ACME gmbh.;"]
+    submission = ingest(dist_a, sales_csv(rows))
+    spellings = sorted(
+        ReportedReseller.objects.unscoped().values_list("name", "account_number", "reseller_id")
+    )
+    assert spellings == [("ACME gmbh.", "", None), ("Acme GmbH", "C-100", catalog["acme"].pk)]
+    by_line = dict(facts_of(submission).values_list("line", "mention__name"))
+    assert by_line == {2: "Acme GmbH", 3: "Acme GmbH", 4: "ACME gmbh."}
+    # A second file with the same spellings reuses the rows.
+    ingest(
+        dist_a,
+        sales_csv([rows[2].replace("A2", "A9")]),
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+    )
+    assert ReportedReseller.objects.unscoped().count() == 2
