@@ -405,10 +405,10 @@ def submission_list(request, filters: Query[SubmissionFilter]):
 def submission_upload(
     request,
     file: UploadedFile | None = File(None),  # noqa: B008 - ninja's parameter marker
-    distributor: str = Form("", max_length=32),
-    kind: str = Form(""),
-    period: str = Form("", max_length=7),
-    sheet: str = Form("", max_length=100),
+    distributor: str = Form("", max_length=32, description="distributor code"),
+    kind: str = Form("", description="sell_through or inventory"),
+    period: str = Form("", max_length=7, description="YYYY-MM (optional)"),
+    sheet: str = Form("", max_length=100, description="XLSX worksheet (optional)"),
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ):
     """Upload one report file (multipart). 202: received and queued (or recognised as a

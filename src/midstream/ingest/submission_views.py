@@ -10,7 +10,6 @@ Error policies are read with ``view_distributors`` and changed by vendor staff w
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -38,6 +37,15 @@ from midstream.ingest.submission_forms import ErrorPolicyForm, UploadForm
 from midstream.ingest.submissions import retry_submission, stored_file_path, submit_report
 from midstream.partners.selectors import distributors as distributors_in
 
+OCTET_STREAM = "application/octet-stream"
+# Report formats keep their type on download; anything else (an .html, an .svg) is bytes.
+DOWNLOAD_TYPES = {
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".tsv": "text/tab-separated-values",
+    ".json": "application/json",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 SEVERITY_CHOICES = [("error", "Error"), ("warning", "Warning")]
 STATUS_BADGES = {
     SubmissionStatus.COMMITTED: "badge-active",
@@ -203,7 +211,7 @@ def submission_file(request, pk: int):
         handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     except (FileNotFoundError, IsADirectoryError):
         raise Http404("The stored file is missing.") from None
-    content_type = mimetypes.guess_type(submission.file_name)[0] or "application/octet-stream"
+    content_type = DOWNLOAD_TYPES.get(Path(submission.file_name).suffix.lower(), OCTET_STREAM)
     return FileResponse(
         handle, as_attachment=True, filename=submission.file_name, content_type=content_type
     )

@@ -384,6 +384,13 @@ def test_download_original_streams_the_stored_file_under_its_name(client_for, di
     assert "filename*=utf-8''Verk%C3%A4ufe%20J%C3%A4nner.csv" in disposition
 
 
+def test_download_never_serves_a_page_the_browser_would_render(client_for, dist_a):
+    submission = make_submission(dist_a, content=b"<script>alert(1)</script>", file_name="x.html")
+    response = client_for(Role.ANALYST).get(reverse("ingest:submission_file", args=[submission.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == 'attachment; filename="x.html"'
+
+
 def test_download_of_a_missing_file_is_404(client_for, dist_a, settings, tmp_path):
     submission = make_submission(dist_a)
     settings.MEDIA_ROOT = tmp_path / "elsewhere"
