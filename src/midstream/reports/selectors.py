@@ -83,8 +83,9 @@ def _thousandths(field: str) -> Sum:
     return Sum(Cast(Round(F(field) * 1000), BigIntegerField()))
 
 
-def _cents(field: str) -> Sum:
-    return Sum(Cast(Round(F(field) * 100), BigIntegerField()))
+def _ten_thousandths(field: str) -> Sum:
+    """The same for a 4-decimal column (amounts as reported)."""
+    return Sum(Cast(Round(F(field) * 10000), BigIntegerField()))
 
 
 def _product_filters(queryset: QuerySet, filters: SellThroughFilters) -> QuerySet:
@@ -150,7 +151,7 @@ def sellthrough_rows(scope: Scope, filters: SellThroughFilters) -> QuerySet:
         )
         .annotate(
             thousandths=_thousandths("quantity"),
-            cents=_cents("amount"),
+            ten_thousandths=_ten_thousandths("amount"),
             lines=Sum("line_count"),
         )
         .order_by(*SELLTHROUGH_ORDER)
@@ -162,7 +163,10 @@ def row_quantity(row: dict) -> Decimal:
 
 
 def row_amount(row: dict) -> Decimal:
-    return Decimal(row["cents"] or 0).scaleb(-2)
+    """The exact sum, shown with two decimals unless it has more (9.995 stays 9.995)."""
+    amount = Decimal(row["ten_thousandths"] or 0).scaleb(-4)
+    cents = amount.quantize(Decimal("0.01"))
+    return cents if cents == amount else amount.normalize()
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,8 @@ def _sellthrough_spec(*, with_distributor: bool) -> ListSpec:
         Column("currency", "Currency", value=lambda row: row["currency"], sort="currency"),
         Column("quantity", "Quantity", value=selectors.row_quantity, sort="thousandths",
                numeric=True),
-        Column("amount", "Amount", value=selectors.row_amount, sort="cents", numeric=True),
+        Column("amount", "Amount", value=selectors.row_amount, sort="ten_thousandths",
+               numeric=True),
         Column("lines", "Lines", value=lambda row: row["lines"], sort="lines", numeric=True),
     ]  # fmt: skip
     if not with_distributor:

@@ -72,7 +72,7 @@ def test_diff_lists_changed_added_removed_in_file_order(versions):
         "invoice_date": "2025-01-15",
     }
     assert quantity.changed == ["quantity", "amount"]
-    assert quantity.changes == [("quantity", "5.000", "6.000"), ("amount", "50.00", "60.00")]
+    assert quantity.changes == [("quantity", "5.000", "6.000"), ("amount", "50.0000", "60.0000")]
     reseller = rows[4]
     assert reseller.changed == ["reseller"]
     assert reseller.changes == [("reseller", "Corner Shop (R1)", "Mall Store (R2)")]
@@ -81,7 +81,7 @@ def test_diff_lists_changed_added_removed_in_file_order(versions):
     assert added.after == {
         "quantity": "3.000",
         "unit_price": "10.0000",
-        "amount": "30.00",
+        "amount": "30.0000",
         "reseller": None,
         "currency": "USD",
         "transaction_type": "SS",

@@ -50,7 +50,7 @@ def data(dist_a, dist_b):
     make_month(
         jan, p1, month=JAN, reseller=shop, quantity=Decimal("10"), amount="100.00", line_count=2
     )
-    make_month(jan, p1, month=JAN, quantity=Decimal("1"), amount=Decimal("9.99"))
+    make_month(jan, p1, month=JAN, quantity=Decimal("1"), amount=Decimal("9.9950"))  # 4 decimals
     make_month(jan, p3, month=JAN, reseller=shop, quantity=Decimal("3"), amount="30.00")
     feb = make_submission(dist_a, **_period(FEB))
     # A late January line reported with February: grouped with January's row.
@@ -94,7 +94,7 @@ def _table(rows) -> list[tuple]:
 ALL_ROWS = [
     (JAN, "ALPHA", "FW-1", "R-SHOP", "USD", Decimal("3.000"), Decimal("30.00"), 1),
     (JAN, "ALPHA", "SW-24P", "R-SHOP", "USD", Decimal("12.000"), Decimal("120.00"), 3),
-    (JAN, "ALPHA", "SW-24P", None, "USD", Decimal("1.000"), Decimal("9.99"), 1),
+    (JAN, "ALPHA", "SW-24P", None, "USD", Decimal("1.000"), Decimal("9.995"), 1),
     (JAN, "BRAVO", "SW-24P", None, "EUR", Decimal("7.000"), Decimal("70.00"), 1),
     (FEB, "ALPHA", "SW-48P", "R-MALL", "USD", Decimal("-1.000"), Decimal("-10.00"), 1),
 ]
@@ -299,6 +299,9 @@ def test_api_monthly_rows(api_client_for, data, dist_a, django_assert_num_querie
         "amount": "120.00",
         "lines": 3,
     }
+    assert body["items"][1]["amount"] == "120.00"
+    third = client.get("/api/sell-through/monthly", {"page_size": 1, "page": 3}).json()
+    assert third["items"][0]["amount"] == "9.995"
     filtered = client.get("/api/sell-through/monthly", {"month_from": "2025-02"}).json()
     assert [item["sku"] for item in filtered["items"]] == ["SW-48P"]
     assert client.get("/api/sell-through/monthly", {"month_from": "2025-1"}).status_code == 422
