@@ -73,21 +73,32 @@ class MidstreamWorker(Worker):
         self.abandoned = False
 
     def shutdown(self, signum, frame) -> None:
+        """First signal: stop taking tasks; second: abandon the current one (db_worker's).
+
+        db_worker exits at once on a first signal when no task is running, but a task claimed
+        an instant before (status "running" in the queue, not started yet) would then stay
+        claimed forever. Here the loop ends by itself instead: a claimed task is run, and an
+        idle worker stops after its current pause (``--interval``).
+        """
         name = signal.strsignal(signum) or str(signum)
-        if not self.running:
-            self.abandoned = True
-            self.say(f"worker {self.worker_id}: {name} again: abandoning the current task")
-        elif self.running_task:
-            self.say(
-                f"worker {self.worker_id}: {name}: finishing the current task, then stopping "
-                "(send it again to abandon the task)"
-            )
-        else:
-            self.say(f"worker {self.worker_id}: {name}: stopping")
+        if self.running:
+            self.running = False
+            if self.running_task:
+                self.say(
+                    f"worker {self.worker_id}: {name}: finishing the current task, then "
+                    "stopping (send it again to abandon the task)"
+                )
+            else:
+                self.say(f"worker {self.worker_id}: {name}: stopping")
+            return
+        self.abandoned = self.running_task
+        what = "abandoning the current task" if self.running_task else "stopping"
+        self.say(f"worker {self.worker_id}: {name} again: {what}")
         super().shutdown(signum, frame)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         label = _task_label(db_task_result)
+        self.running_task = True  # from here a signal finishes the task (db_worker sets it too)
         self.say(f"task {db_task_result.id} {label}: started")
         started = time.monotonic()
         super().run_task(db_task_result)
@@ -168,16 +179,16 @@ class Command(BaseCommand):
             worker_id=worker_id,
         )
         mode = "until the queue is empty" if once else "until stopped"
-        self._say(
-            f"worker {worker_id}: started on the {connection.vendor} database, queue "
-            f"{', '.join(queues)}, {mode}"
-        )
-        self._notice_open_submissions()
         worker.configure_signals()
         try:
+            self._say(
+                f"worker {worker_id}: started on the {connection.vendor} database, queue "
+                f"{', '.join(queues)}, {mode}"
+            )
+            self._notice_open_submissions()
             self._run(worker)
         except SystemExit:
-            # db_worker's handler exits at once when a signal arrives while the worker is idle.
+            # A second signal outside a task (inside one, db_worker records the task failed).
             self._say(f"worker {worker_id}: stopped after {_tasks(worker._run_tasks)}")
             raise
         finally:
