@@ -303,19 +303,24 @@ class _Mapper:
     def raw(self, name: str) -> pl.Series:
         return _raw(self.frame, self.spec, name)
 
-    def required(self, name: str, raw: pl.Series) -> None:
+    def required(self, name: str, raw: pl.Series, where: pl.Series | None = None) -> None:
         if name in self.spec.required_fields:
             self.issues.add(
                 self.frame,
-                raw == "",
+                raw == "" if where is None else (raw == "") & where,
                 name,
                 MappingCode.REQUIRED_FIELD_MISSING,
                 f"{name} is required",
             )
 
-    def number(self, name: str, max_decimals: int) -> tuple[pl.Series, pl.Series]:
+    def number(
+        self, name: str, max_decimals: int, *, where: pl.Series | None = None
+    ) -> tuple[pl.Series, pl.Series]:
+        """Parsed values; with ``where``, only those lines are read (the others are empty)."""
         raw = self.raw(name)
-        self.required(name, raw)
+        self.required(name, raw, where)
+        if where is not None:
+            raw = raw.zip_with(where, pl.Series([""] * raw.len(), dtype=pl.Utf8))
         dtype = QUANTITY_TYPE if max_decimals == QUANTITY_DECIMALS else PRICE_TYPE
         values, codes, messages, canonical = _numbers(raw, self.spec, max_decimals, dtype)
         self._coded(name, codes, messages)
@@ -401,7 +406,10 @@ def _map_sales(m: _Mapper) -> pl.DataFrame:
         quantity = (-quantity.abs()).zip_with(coded, quantity)
         is_return = coded
     elif spec.returns_convention is ReturnsConvention.SEPARATE_COLUMN:
-        returned, _text = m.number("returned_quantity", QUANTITY_DECIMALS)
+        # Read only where the quantity is (as the line-by-line mapping does).
+        returned, _text = m.number(
+            "returned_quantity", QUANTITY_DECIMALS, where=quantity.is_not_null()
+        )
         has = returned.is_not_null() & quantity.is_not_null()
         quantity = (quantity - returned.abs()).cast(QUANTITY_TYPE).zip_with(has, quantity)
     is_return = (is_return | (quantity < 0)).fill_null(False)
