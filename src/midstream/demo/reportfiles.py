@@ -788,16 +788,19 @@ def xlsx_report(
     lines: Sequence[SaleLine] | None = None,
     stock: Sequence[StockLine] | None = None,
     as_of: dt.date | None = None,
+    created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
 ) -> bytes:
     """An XLSX workbook (XlsxWriter) of sale ``lines`` or ``stock`` lines, header in row 1.
 
     With ``typed_cells`` numbers and dates are Excel numbers and dates; otherwise every cell
-    is text written the way the layout writes it.
+    is text written the way the layout writes it. ``created`` is the workbook's creation
+    date (its properties), so the same lines give the same bytes.
     """
     import xlsxwriter
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    workbook.set_properties({"created": created.replace(tzinfo=None)})
     sheet = workbook.add_worksheet(layout.sheet)
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "#,##0.00"})
@@ -1218,6 +1221,7 @@ class ReportPlan:
     reports: list[PlannedReport] = field(default_factory=list)
     missing: list[tuple[str, str, dt.date]] = field(default_factory=list)  # never delivered
     not_yet_due: list[tuple[str, str, dt.date]] = field(default_factory=list)
+    nothing_to_report: list[tuple[str, str, dt.date]] = field(default_factory=list)
     policies: list[tuple[str, str, str]] = field(default_factory=list)  # code, kind, policy
 
     def lines(self) -> int:
@@ -1262,14 +1266,25 @@ def render(report: PlannedReport, layout: DistributorLayout) -> bytes:
             return x12_852(report.sales, envelope=envelope, style=layout.x12)
         if layout.format == EDIFACT:
             return edifact_slsrpt(report.sales, envelope=envelope, style=layout.edifact)
-        writer = csv_report if layout.format == CSV else xlsx_report
-        return writer(layout=layout.tabular(SELL_THROUGH), lines=report.sales)
+        if layout.format == CSV:
+            return csv_report(layout=layout.tabular(SELL_THROUGH), lines=report.sales)
+        return xlsx_report(
+            layout=layout.tabular(SELL_THROUGH), lines=report.sales, created=envelope.created_at
+        )
     if layout.format in (X12_867, X12_852):
         return x12_846(report.stock, envelope=envelope, style=layout.x12)
     if layout.format == EDIFACT:
         return edifact_invrpt(report.stock, envelope=envelope, style=layout.edifact)
-    writer = csv_report if layout.format == CSV else xlsx_report
-    return writer(layout=layout.tabular(INVENTORY), stock=report.stock, as_of=report.period_end)
+    if layout.format == CSV:
+        return csv_report(
+            layout=layout.tabular(INVENTORY), stock=report.stock, as_of=report.period_end
+        )
+    return xlsx_report(
+        layout=layout.tabular(INVENTORY),
+        stock=report.stock,
+        as_of=report.period_end,
+        created=envelope.created_at,
+    )
 
 
 def impossible_date(month: dt.date, date_format: str) -> str:
@@ -1886,6 +1901,7 @@ def _deliver(
     sales = simulated.sales if kind == SELL_THROUGH else []
     stock = simulated.stock if kind == INVENTORY else []
     if not (sales or stock):
+        plan.nothing_to_report.append(key)  # no sale, or no stock left: no file
         return None
     late = rng.random() < LATE_RATE
     if late:
