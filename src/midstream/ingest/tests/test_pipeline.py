@@ -268,3 +268,19 @@ def test_each_reseller_spelling_is_stored_once_and_facts_point_to_it(dist_a, cat
         period_end=date(2026, 10, 31),
     )
     assert ReportedReseller.objects.unscoped().count() == 2
+
+
+def test_the_documented_rules_match_the_code():
+    from pathlib import Path
+
+    from midstream.ingest.rules import RULES
+
+    text = (Path(__file__).resolve().parents[4] / "docs" / "intake.md").read_text()
+    documented = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[1] in ("error", "warning"):
+            documented[cells[0].strip("`")] = (cells[1], cells[2])
+    assert documented == {
+        str(code): (str(severity), meaning) for code, (severity, meaning) in RULES.items()
+    }
