@@ -284,3 +284,79 @@ def test_the_documented_rules_match_the_code():
     assert documented == {
         str(code): (str(severity), meaning) for code, (severity, meaning) in RULES.items()
     }
+
+
+def test_an_x12_867_goes_through_the_same_pipeline(dist_a, catalog):
+    from midstream.ingest.tests.test_x12_reader import file_of
+
+    make_part_number(dist_a, catalog["widget"], "PART-1", unit="EA")
+    body = [
+        "BPT*00*R1*20261031*SS",
+        "DTM*090*20261001",
+        "DTM*091*20261031",
+        "PTD*SS",
+        "DTM*003*20261015",
+        "REF*IV*INV-1",
+        "N1*BY*ACME GMBH*91*XX",
+        "REF*IA*C-100",
+        "N4*BERLIN**10115*DE",
+        "QTY*32*10*EA",
+        "LIN*1*BP*PART-1",
+        "UIT*EA*10.25*RS",
+        "QTY*32*1*EA",
+        "LIN*2*BP*UNKNOWN-9",
+        "UIT*EA*3.00*RS",
+        "PTD*RV",
+        "DTM*003*20261020",
+        "REF*IV*CR-7",
+        "N1*BY*ACME GMBH*91*XX",
+        "REF*IA*C-100",
+        "QTY*32*2*EA",
+        "LIN*1*BP*PART-1",
+        "UIT*EA*10.25*RS",
+        "CTT*3",
+    ]
+    submission = submit_report(
+        actor=None,
+        distributor=dist_a,
+        kind="sell_through",
+        file_name="october.867",
+        source="api",
+        content=file_of("867", body),
+        enqueue=False,
+    )
+    submission = process_submission(submission.pk)
+    assert submission.status == "committed"
+    assert submission.file_format == "x12"
+    assert (submission.period_start, submission.period_end) == (
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+    )
+    facts = sorted(
+        facts_of(submission).values_list(
+            "invoice_number", "transaction_type", "quantity", "amount", "reseller_id"
+        )
+    )
+    acme = catalog["acme"].pk
+    assert facts == [
+        ("CR-7", "RV", Decimal("-2.000"), Decimal("-20.5000"), acme),
+        ("INV-1", "SS", Decimal("10.000"), Decimal("102.5000"), acme),
+    ]
+    issues = list(
+        SubmissionIssue.objects.unscoped()
+        .filter(submission=submission)
+        .order_by("line", "code")
+        .values_list("line", "code", "severity")
+    )
+    # No agreement gives a currency to assume, and the file names none.
+    assert issues == [
+        (13, "currency_missing", "warning"),
+        (16, "currency_missing", "warning"),
+        (16, "unknown_product", "error"),
+        (24, "currency_missing", "warning"),
+    ]
+    assert (submission.lines_accepted, submission.lines_warned, submission.lines_rejected) == (
+        2,
+        2,
+        1,
+    )
