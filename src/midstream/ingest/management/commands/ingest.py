@@ -224,6 +224,8 @@ class Command(BaseCommand):
             submission = self._submit(
                 file, distributor, kind, period, sheet, actor, enqueue=not now
             )
+        # With the immediate backend (MIDSTREAM_TASKS_IMMEDIATE=1) it is processed already.
+        submission.refresh_from_db()
         if submission.status == SubmissionStatus.DUPLICATE:
             self.stdout.write(
                 f"submission #{submission.pk}: duplicate of #{submission.duplicate_of_id}, "
