@@ -39,7 +39,8 @@ def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
             text = _as_driver_values(frame)
             for start in range(0, text.height, BATCH_ROWS):
                 chunk = text.slice(start, BATCH_ROWS)
-                cursor.executemany(sql, chunk.iter_rows())
+                columns = [chunk.get_column(name).to_list() for name in chunk.columns]
+                cursor.executemany(sql, zip(*columns, strict=True))
     return frame.height
 
 

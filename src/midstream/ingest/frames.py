@@ -400,7 +400,7 @@ def _map_sales(m: _Mapper) -> pl.DataFrame:
     m.required("invoice_number", invoice)
     transaction_type = m.raw("transaction_type").str.to_uppercase()
     quantity, _text = m.number("quantity", QUANTITY_DECIMALS)
-    is_return = pl.Series("is_return", [False] * quantity.len())
+    is_return = pl.Series("is_return", [False] * quantity.len(), dtype=pl.Boolean)
     if spec.returns_convention is ReturnsConvention.TRANSACTION_TYPE:
         coded = transaction_type.is_in(list(spec.return_codes)) & quantity.is_not_null()
         quantity = (-quantity.abs()).zip_with(coded, quantity)
