@@ -238,25 +238,33 @@ class PostgresServer:
 class Files:
     """The generated CSV (and clean rows), kept in the work directory."""
 
-    def __init__(self, work: Path, lines: int, *, with_copy_rows: bool):
+    def __init__(self, work: Path, lines: int, *, copy_columns: list[str] | None = None):
         self.csv = work / f"sellthrough-{lines}.csv"
-        self.copy_rows = work / f"sellthrough-{lines}.copy" if with_copy_rows else None
+        self.copy_rows = work / f"sellthrough-{lines}.copy" if copy_columns else None
+        self.copy_columns = copy_columns or []
         self.stats_file = work / f"sellthrough-{lines}.json"
         self.lines = lines
         self.stats: intake_data.FileStats | None = None
 
     def ensure(self, master: intake_data.MasterData) -> intake_data.FileStats:
+        saved = json.loads(self.stats_file.read_text()) if self.stats_file.exists() else None
         if (
-            self.stats_file.exists()
+            saved is not None
             and self.csv.exists()
             and (self.copy_rows is None or self.copy_rows.exists())
+            and saved["extra"].get("copy_columns", []) == self.copy_columns
         ):
-            self.stats = intake_data.FileStats(**json.loads(self.stats_file.read_text()))
+            self.stats = intake_data.FileStats(**saved)
             print(f"file: reusing {self.csv} (written {self.stats.seconds:.1f} s)")
         else:
             self.stats = intake_data.write_report(
-                self.csv, master, lines=self.lines, copy_rows=self.copy_rows
+                self.csv,
+                master,
+                lines=self.lines,
+                copy_rows=self.copy_rows,
+                copy_columns=self.copy_columns,
             )
+            self.stats.extra["copy_columns"] = self.copy_columns
             self.stats_file.write_text(json.dumps(asdict(self.stats)))
             print(f"file: {self.csv} generated in {self.stats.seconds:.1f} s")
         for line in intake_data.describe(self.stats):
@@ -288,9 +296,26 @@ def set_up(kind: str, name: str, work: Path, pg, *, master: bool = True):
     return env
 
 
+def fact_columns(pg: PostgresServer, database: str) -> list[str]:
+    """The columns of the migrated ingest_sellthroughfact the clean rows fill, in its order."""
+    with pg.connect(database) as conn:
+        rows = conn.execute(
+            "SELECT column_name, is_nullable, column_default, is_identity "
+            "FROM information_schema.columns WHERE table_name = 'ingest_sellthroughfact' "
+            "ORDER BY ordinal_position"
+        ).fetchall()
+    columns = []
+    for name, nullable, default, identity in rows:
+        if name in intake_data.FACT_COLUMNS:
+            columns.append(name)
+        elif identity != "YES" and nullable != "YES" and default is None:
+            raise BenchmarkError(f"the clean-rows generator has no value for {name}")
+    return columns
+
+
 def copy_baseline(pg: PostgresServer, database: str, files: Files, repeat: int) -> float:
     """Best time of COPY (and commit) of the clean rows into a table shaped like the facts."""
-    columns = ", ".join(intake_data.COPY_COLUMNS)
+    columns = ", ".join(files.copy_columns)
     best = float("inf")
     with pg.connect(database) as conn:
         for attempt in range(1, repeat + 1):
@@ -320,6 +345,7 @@ def copy_baseline(pg: PostgresServer, database: str, files: Files, repeat: int) 
                 f"  COPY run {attempt}: {rows:,} rows in {seconds:.2f} s = "
                 f"{rows / seconds:,.0f} rows/s ({indexes} indexes, logged table, no FKs)"
             )
+            print(f"    {load()}")
             best = min(best, seconds)
         conn.execute("DROP TABLE bench_copy_floor")
         conn.commit()
@@ -332,6 +358,7 @@ def measure_ingest(
     label: str, env: dict, path: Path, work: Path, *, profile: Path | None = None
 ) -> dict:
     arguments = {"path": str(path), "profile": str(profile) if profile else ""}
+    before = load()
     result, peak = run_worker("ingest", arguments, env, work)
     result["peak_mb"] = peak
     lines = result["lines_read"] or 1
@@ -339,6 +366,7 @@ def measure_ingest(
         f"  {label}: {result['seconds']:.2f} s = {lines / result['seconds']:,.0f} lines/s, "
         f"peak memory {peak:,.0f} MB (worker wall {result['wall']:.1f} s incl. start-up)"
     )
+    print(f"    before: {before}; after: {load()}")
     print(
         f"    submission #{result['id']}: status {result['status']}, read {result['lines_read']:,}"
         f", accepted {result['lines_accepted']:,}, warned {result['lines_warned']:,}, rejected "
@@ -357,6 +385,34 @@ def check_counts(result: dict, stats: intake_data.FileStats) -> str:
     if got == expected:
         return "counts match the generator's (read, accepted, warned, rejected)"
     return f"counts DIFFER: expected read/accepted/warned/rejected {expected}, got {got}"
+
+
+def load() -> str:
+    """The load average, to judge whether other work on the machine disturbed a figure."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+def revision() -> str:
+    """The commit measured, and whether the pipeline's files differ from it."""
+    root = HERE.parent.parent
+    try:
+        head = subprocess.run(  # noqa: S603
+            ["/usr/bin/git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(  # noqa: S603
+            ["/usr/bin/git", "-C", str(root), "status", "--short", "--", "src/midstream/ingest"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown revision"
+    changed = [line[3:] for line in changed if line.strip()]
+    return f"{head}" + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
 
 
 def verdict(ok: bool) -> str:
@@ -676,6 +732,7 @@ def main() -> int:
             f"{sqlite3.sqlite_version}"
             + (f", PostgreSQL {pg.version} ({pg.settings()})" if pg else "")
         )
+        print(f"code: {revision()}")
         print(f"work directory: {work}")
         started = time.perf_counter()
         master = intake_data.build_master_data()
@@ -691,7 +748,7 @@ def main() -> int:
 
 
 def profile_run(args, databases, master, work, pg) -> int:
-    files = Files(work, args.profile, with_copy_rows=False)
+    files = Files(work, args.profile)
     files.ensure(master)
     for kind in databases:
         print(f"\n== profile on {kind}")
@@ -702,13 +759,13 @@ def profile_run(args, databases, master, work, pg) -> int:
 
 def full_run(args, databases, master, work, pg) -> int:
     lines = args.lines
-    files = Files(work, lines, with_copy_rows=True)
-    stats = files.ensure(master)
-    target_seconds = TARGET_SECONDS_PER_MILLION * lines / 1_000_000
-    summary: list[str] = []
-
     print("\n== baseline (a): bare PostgreSQL COPY of the clean rows")
     set_up("postgresql", "intake_copy", work, pg, master=False)
+    files = Files(work, lines, copy_columns=fact_columns(pg, "intake_copy"))
+    stats = files.ensure(master)
+    print(f"  clean rows: {files.copy_rows} ({', '.join(files.copy_columns)})")
+    target_seconds = TARGET_SECONDS_PER_MILLION * lines / 1_000_000
+    summary: list[str] = []
     copy_seconds = copy_baseline(pg, "intake_copy", files, args.copy_repeat)
     pg.drop_database("intake_copy")
     print(f"  COPY (best): {copy_seconds:.2f} s = {stats.accepted / copy_seconds:,.0f} rows/s")
@@ -751,7 +808,7 @@ def full_run(args, databases, master, work, pg) -> int:
     big = None
     if args.big:
         print(f"\n== big file on sqlite: {args.big:,} lines")
-        big_files = Files(work, args.big, with_copy_rows=False)
+        big_files = Files(work, args.big)
         big_stats = big_files.ensure(master)
         env = set_up("sqlite", "intake_big", work, pg)
         big = measure_ingest("sqlite", env, big_files.csv, work)

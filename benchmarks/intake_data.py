@@ -101,9 +101,11 @@ COLUMNS = {
     "amount": "Net Amount",
 }
 
-# Columns of the clean-rows file (PostgreSQL COPY text format), as ingest_sellthroughfact has
-# them (``id`` is generated).
-COPY_COLUMNS = (
+# Columns of ingest_sellthroughfact the clean-rows file (PostgreSQL COPY text format) can fill,
+# in the order ``write_report`` computes them; it writes those the table has (``id`` is
+# generated). ``mention_id`` numbers the distinct reseller mentions (name, account number, city,
+# postal code, country) in order of appearance, as a table of reported resellers would.
+FACT_COLUMNS = (
     "distributor_id",
     "submission_id",
     "line",
@@ -130,6 +132,7 @@ COPY_COLUMNS = (
     "reseller_country",
     "end_customer_name",
     "contract_reference",
+    "mention_id",
 )
 
 FAMILIES = (
@@ -898,6 +901,7 @@ def write_report(
     error_rate: float = DEFAULT_ERROR_RATE,
     seed: int = SEED,
     copy_rows: Path | None = None,
+    copy_columns: Sequence[str] = FACT_COLUMNS,
     distributor_id: int = DISTRIBUTOR_ID,
     submission_id: int = 1,
 ) -> FileStats:
@@ -905,7 +909,7 @@ def write_report(
 
     With ``copy_rows`` it also writes, in the same pass, the accepted lines as
     ingest_sellthroughfact rows would store them (ids resolved; PostgreSQL COPY text format,
-    columns ``COPY_COLUMNS``).
+    ``copy_columns``: some of ``FACT_COLUMNS``, in the table's order).
     """
     name_key = _name_key_function()
     started = time.perf_counter()
@@ -954,6 +958,11 @@ def write_report(
     randrange = rng.randrange
     bisect_right = bisect.bisect_right
     escape = _COPY_ESCAPE
+    unknown = [name for name in copy_columns if name not in FACT_COLUMNS]
+    if unknown:
+        raise ValueError(f"no values for fact columns {unknown}")
+    pick = [FACT_COLUMNS.index(name) for name in copy_columns]
+    mention_ids: dict[tuple[str, str, str, str, str], str] = {}
     copy_file = open(copy_rows, "w", encoding="utf-8", newline="") if copy_rows else None  # noqa: SIM115
     dist = str(distributor_id)
     sub = str(submission_id)
@@ -985,6 +994,16 @@ def write_report(
                     reseller_id, method = reseller.pk, "account_number"
                 else:
                     reseller_id, method = resolve_by_name(reseller, spelling)
+                reseller_text = str(reseller_id) if reseller_id else "\\N"
+                mention_key = (
+                    spelling,
+                    account,
+                    reseller.city,
+                    reseller.postal_code,
+                    reseller.country,
+                )
+                mention_id = mention_ids.setdefault(mention_key, str(len(mention_ids) + 1))
+                escaped_spelling = spelling.translate(escape)
                 currency, rate = currency_of[reseller.country]
                 discount = 1000 - reseller.discount_permille
                 assortment = reseller.assortment
@@ -1072,38 +1091,36 @@ def write_report(
                     if warned:
                         stats.warned_lines += 1
                     if copy_file is not None:
-                        copy_file.write(
-                            "\t".join(
-                                (
-                                    dist,
-                                    sub,
-                                    str(file_line),
-                                    number,
-                                    str(line_no),
-                                    date,
-                                    "",
-                                    str(product.pk),
-                                    reference,
-                                    qty_text,
-                                    qty_text,
-                                    "EA",
-                                    price,
-                                    amount,
-                                    currency,
-                                    str(reseller_id) if reseller_id else "\\N",
-                                    method,
-                                    spelling.translate(escape),
-                                    account,
-                                    "",
-                                    "",
-                                    reseller.city,
-                                    reseller.postal_code,
-                                    reseller.country,
-                                    "",
-                                    "",
-                                )
-                            )
+                        values = (
+                            dist,
+                            sub,
+                            str(file_line),
+                            number,
+                            str(line_no),
+                            date,
+                            "",
+                            str(product.pk),
+                            reference,
+                            qty_text,
+                            qty_text,
+                            "EA",
+                            price,
+                            amount,
+                            currency,
+                            reseller_text,
+                            method,
+                            escaped_spelling,
+                            account,
+                            "",
+                            "",
+                            reseller.city,
+                            reseller.postal_code,
+                            reseller.country,
+                            "",
+                            "",
+                            mention_id,
                         )
+                        copy_file.write("\t".join([values[i] for i in pick]))
                         copy_file.write("\n")
     finally:
         if copy_file is not None:
