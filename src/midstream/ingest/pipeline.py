@@ -95,7 +95,7 @@ logger = logging.getLogger(__name__)
 # Bytes of CSV read per batch on the streaming path (about 300,000 lines of a typical report).
 CHUNK_BYTES = 32 * 1024 * 1024
 # Accepted lines kept in memory before batches are spilled to Parquet files.
-SPILL_ROWS = 1_500_000
+SPILL_ROWS = 400_000
 _SAMPLE_BYTES = 64 * 1024
 _FAMILY = {
     Format.CSV: FormatFamily.TABULAR,
@@ -268,14 +268,13 @@ class _Run:
     def execute(self) -> None:
         path = stored_file_path(self.submission)
         size = path.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            content = path.read_bytes()
-            detected = detect_format(content, self.submission.file_name)
-        else:
-            content = None
-            with path.open("rb") as handle:
-                detected = detect_format(handle.read(_SAMPLE_BYTES), self.submission.file_name)
-            if detected is not Format.CSV:
+        with path.open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+        # A CSV streams from the file; only other formats are read whole.
+        detected = detect_format(head, self.submission.file_name)
+        content = None
+        if detected is not Format.CSV:
+            if size > MAX_FILE_BYTES:
                 raise FileRejected(
                     issue_rows(
                         [
@@ -287,6 +286,8 @@ class _Run:
                         ]
                     )
                 )
+            content = path.read_bytes()
+            detected = detect_format(content, self.submission.file_name)
         if isinstance(detected, Diagnostic):
             raise FileRejected(_diagnostics_frame([detected]))
         Submission.objects.unscoped().filter(pk=self.submission.pk).update(
@@ -298,7 +299,7 @@ class _Run:
             try:
                 self._stream_csv(path, content)
             except _Fallback:
-                if content is None:
+                if size > MAX_FILE_BYTES:
                     raise FileRejected(
                         issue_rows(
                             [
@@ -312,7 +313,7 @@ class _Run:
                         )
                     ) from None
                 self._reset()
-                self._parsed(parse_csv(content, kind=self.kind), Format.CSV)
+                self._parsed(parse_csv(path.read_bytes(), kind=self.kind), Format.CSV)
         else:
             self._parsed(
                 parse_file(
@@ -436,6 +437,8 @@ class _Run:
         lines = lines.with_columns(
             (pl.col("_warned") | pl.col(LINE).is_in(warned.implode())).alias("_warned")
         )
+        # Keep only what the commit writes or checks (memory: a batch can wait for minutes).
+        lines = lines.select(_KEEP[self.kind])
         date_column = "as_of_date" if self.kind is ReportKind.INVENTORY else "invoice_date"
         if lines.height:
             low, high = lines.get_column(date_column).min(), lines.get_column(date_column).max()
@@ -1258,6 +1261,42 @@ class _Context:
 
 
 _STOCK_COLUMNS = ("on_hand", "available", "on_order", "in_transit", "committed")
+# Columns of an accepted batch the commit needs.
+_KEEP = {
+    ReportKind.SELL_THROUGH: [
+        LINE,
+        "invoice_number",
+        "invoice_line",
+        "invoice_date",
+        "transaction_type",
+        "product_id",
+        "product_reference",
+        "_base_quantity",
+        "quantity",
+        "unit",
+        "unit_price",
+        "amount",
+        "currency",
+        "reseller_id",
+        "reseller_method",
+        "_mention_key",
+        "end_customer_name",
+        "contract_reference",
+        "_key",
+        "_warned",
+    ],
+    ReportKind.INVENTORY: [
+        LINE,
+        "as_of_date",
+        "stock_location",
+        "product_id",
+        "product_reference",
+        "unit",
+        *(f"_base_{name}" for name in _STOCK_COLUMNS),
+        "_key",
+        "_warned",
+    ],
+}
 # ReportedReseller columns in the order of ``_MENTION_FIELDS``.
 _MENTION_COLUMNS = (
     "name",
@@ -1485,6 +1524,8 @@ def _split_header(chunk: bytes) -> tuple[bytes, bytes]:
 
 
 def _read_chunk(header: bytes, chunk: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame:
+    if b"\x00" in chunk:
+        raise _Fallback  # the full reader names the line of a NUL byte
     expected = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
     if b"\r" in chunk and b"\r\n" not in chunk:
         raise _Fallback  # old Mac line ends: the full reader normalises them
