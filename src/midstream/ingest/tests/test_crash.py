@@ -23,17 +23,32 @@ import sys
 import threading
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Sum
 from django.db.utils import load_backend
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from midstream.catalog.models import ProductFamily
+from midstream.catalog.tests.factories import make_product
+from midstream.ingest.choices import OPEN_STATUSES, Stage, SubmissionStatus
+from midstream.ingest.models import (
+    SellThroughFact,
+    SellThroughMonth,
+    Submission,
+    SubmissionIssue,
+)
+from midstream.ingest.pipeline import process_submission
+from midstream.ingest.submissions import retry_submission, submit_report
+from midstream.network.tests.factories import make_reseller, make_supply
+from midstream.partners.models import Distributor
+from midstream.sales.tests.factories import make_line
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -265,3 +280,234 @@ def test_several_workers_share_the_queue_and_run_each_task_once(start):
     assert sorted(len(ids) for ids in rows.values_list("worker_ids", flat=True)) == [1] * 12
     ran = sum(int(worker.lines[-1].split(" after ")[1].split()[0]) for worker in workers)
     assert ran == 12
+
+
+# ─── killing a worker mid-ingest ─────────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def alpha(shared_database):
+    """ALPHA with a catalog and a reseller, written where the worker processes see them."""
+    distributor = Distributor.objects.unscoped().create(
+        code="ALPHA",
+        legal_name="Alpha Distribution Inc",
+        country="US",
+        region="AMER",
+        currency="USD",
+        program_track="broadline",
+        status="active",
+    )
+    for number in range(PRODUCTS):
+        product = make_product(sku=f"SKU-{number:03d}", currency="EUR")
+        make_line(distributor, product, invoice_number=f"S-{number}", invoice_date=date(2026, 9, 1))
+    acme = make_reseller(name="Acme GmbH", country="DE", city="Berlin")
+    make_supply(acme, distributor, account_number="C-100")
+    return distributor
+
+
+def _report(path: Path, prefix: str, lines: int, quantity: int) -> Path:
+    """``lines`` sales of ``quantity`` units in October 2026, across the catalog's products."""
+    with path.open("w") as out:
+        out.write(HEADER)
+        for number in range(lines):
+            out.write(
+                f"{prefix}-{number};1;2026-10-{1 + number % 28:02d};SKU-{number % PRODUCTS:03d};"
+                f"{quantity};EA;10.00;{quantity * 10}.00;EUR;Acme GmbH;C-100\n"
+            )
+    return path
+
+
+def _submit(distributor, path: Path, *, enqueue: bool) -> Submission:
+    return submit_report(
+        actor=None,
+        distributor=distributor,
+        kind="sell_through",
+        file_name=path.name,
+        source="cli",
+        path=path,
+        period_start=OCTOBER[0],
+        period_end=OCTOBER[1],
+        enqueue=enqueue,
+    )
+
+
+def _version_1(distributor, tmp_path) -> Submission:
+    submission = _submit(distributor, _report(tmp_path / "v1.csv", "V1", 100, 1), enqueue=False)
+    submission = process_submission(submission.pk)
+    assert (submission.status, submission.version) == (SubmissionStatus.COMMITTED, 1)
+    return submission
+
+
+def _state(submission: Submission) -> tuple:
+    return Submission.objects.unscoped().values_list("status", "stage").get(pk=submission.pk)
+
+
+def _written(distributor, submission: Submission) -> dict[str, int]:
+    """What the pipeline wrote for ``submission``: facts, rollup rows, issues."""
+    return {
+        model.__name__: model.objects.for_distributor(distributor.pk)
+        .filter(submission=submission)
+        .count()
+        for model in (SellThroughFact, SellThroughMonth, SubmissionIssue)
+    }
+
+
+def _writer_holds_a_transaction() -> bool:
+    """Whether another connection is inside a write transaction on the test's database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            )
+            return cursor.fetchone()[0] > 0
+    probe = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            return True
+        raise
+    else:
+        probe.execute("ROLLBACK")
+        return False
+    finally:
+        probe.close()
+
+
+class UncommittedRows:
+    """Whether another connection has written rows of the result tables, not yet committed.
+
+    PostgreSQL: a connection with a transaction id whose statement writes facts, rollup rows
+    or issues (COPY on PostgreSQL). SQLite: while a writer holds its transaction, the
+    write-ahead log grows past its size when the commit stage began, by more than a megabyte:
+    pages of an open transaction are never checkpointed, so only its own rows grow it.
+    """
+
+    GROWTH = 1024 * 1024
+
+    def __init__(self):
+        self.wal_at_start: int | None = None
+
+    def __call__(self) -> bool:
+        if connection.vendor == "postgresql":
+            tables = [model._meta.db_table for model in (SellThroughFact, SellThroughMonth)]
+            tables.append(SubmissionIssue._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL "
+                    "AND (query LIKE %s OR query LIKE %s OR query LIKE %s)",
+                    [f"%{table}%" for table in tables],
+                )
+                return cursor.fetchone()[0] > 0
+        wal = Path(connection.settings_dict["NAME"] + "-wal")
+        size = wal.stat().st_size if wal.exists() else 0
+        if self.wal_at_start is None:
+            self.wal_at_start = size
+        return size > self.wal_at_start + self.GROWTH and _writer_holds_a_transaction()
+
+
+def _kill_when(worker: Process, submission: Submission, condition, what: str) -> None:
+    """SIGKILL the worker as soon as ``condition()`` holds; fail if the file finished first."""
+
+    def ready() -> bool:
+        status, _stage = _state(submission)
+        if status not in OPEN_STATUSES:
+            pytest.fail(
+                f"submission {status} before {what}: the test file is too small for this machine"
+                f"\n{worker.output}"
+            )
+        return condition()
+
+    _wait_until(ready, what, process=worker, timeout=RUN_SECONDS)
+    worker.kill()
+
+
+def _retry_and_work(start, submission: Submission) -> Submission:
+    retry_submission(actor=None, submission=submission)
+    worker = start("worker", "--once", "--worker-id", "after")
+    assert worker.finish() == 0, worker.output
+    return Submission.objects.unscoped().get(pk=submission.pk)
+
+
+def _assert_version_2_committed_exactly(distributor, version_1, version_2) -> None:
+    version_1.refresh_from_db()
+    assert (version_1.status, version_2.status) == ("superseded", "committed")
+    assert (version_2.version, version_2.supersedes_id) == (2, version_1.pk)
+    assert (version_2.lines_read, version_2.lines_accepted) == (LARGE, LARGE)
+    assert (version_2.lines_warned, version_2.lines_rejected) == (0, 0)
+    facts = SellThroughFact.objects.for_distributor(distributor.pk)
+    assert facts.filter(submission=version_2).count() == LARGE
+    assert facts.filter(submission=version_1).count() == 100  # facts are never edited
+    months = SellThroughMonth.objects.for_distributor(distributor.pk)
+    assert sorted(months.values_list("submission_id", "active").order_by().distinct()) == sorted(
+        [(version_1.pk, False), (version_2.pk, True)]
+    )
+    active = months.filter(active=True)
+    assert active.count() == PRODUCTS
+    assert active.aggregate(units=Sum("quantity"), lines=Sum("line_count")) == {
+        "units": Decimal(2 * LARGE),
+        "lines": LARGE,
+    }
+
+
+def test_a_worker_killed_while_committing_leaves_the_old_version(start, alpha, tmp_path):
+    version_1 = _version_1(alpha, tmp_path)
+    version_2 = _submit(alpha, _report(tmp_path / "v2.csv", "V2", LARGE, 2), enqueue=True)
+    worker = start("worker", "--worker-id", "doomed", "--interval", "0.1")
+
+    # Killed inside the commit's transaction, while it writes version 2's rows.
+    writing = UncommittedRows()
+    _kill_when(
+        worker,
+        version_2,
+        lambda: _state(version_2)[1] == Stage.COMMITTING and writing(),
+        "rows written in the commit's transaction",
+    )
+
+    version_1.refresh_from_db()
+    assert (version_1.status, version_1.version) == ("committed", 1)
+    assert _state(version_2) == ("validating", "committing")
+    assert _written(alpha, version_2) == {
+        "SellThroughFact": 0,
+        "SellThroughMonth": 0,
+        "SubmissionIssue": 0,
+    }
+    assert list(
+        SellThroughMonth.objects.for_distributor(alpha.pk)
+        .values_list("submission_id", "active")
+        .order_by()
+        .distinct()
+    ) == [(version_1.pk, True)]
+
+    version_2 = _retry_and_work(start, version_2)
+
+    _assert_version_2_committed_exactly(alpha, version_1, version_2)
+
+
+def test_a_worker_killed_while_mapping_has_written_nothing(start, alpha, tmp_path):
+    version_1 = _version_1(alpha, tmp_path)
+    version_2 = _submit(alpha, _report(tmp_path / "v2.csv", "V2", LARGE, 2), enqueue=True)
+    worker = start("worker", "--worker-id", "doomed", "--interval", "0.1")
+
+    _kill_when(
+        worker,
+        version_2,
+        lambda: _state(version_2) == ("validating", "mapping"),
+        "the mapping stage",
+    )
+
+    version_1.refresh_from_db()
+    assert (version_1.status, version_1.version) == ("committed", 1)
+    # The worker was killed before it reached the commit: nothing but progress was written.
+    assert _state(version_2) == ("validating", "mapping")
+    assert _written(alpha, version_2) == {
+        "SellThroughFact": 0,
+        "SellThroughMonth": 0,
+        "SubmissionIssue": 0,
+    }
+
+    version_2 = _retry_and_work(start, version_2)
+
+    _assert_version_2_committed_exactly(alpha, version_1, version_2)
