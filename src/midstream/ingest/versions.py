@@ -39,6 +39,9 @@ from midstream.core.errors import ConflictError, DomainError
 from midstream.core.exports import XLSX_CONTENT_TYPE, neutralise
 from midstream.ingest.choices import ProfileKind
 from midstream.ingest.errors import ErrorCode
+from midstream.ingest.formats import parse_file
+from midstream.ingest.formats.detect import detect_format
+from midstream.ingest.formats.tabular import decode_text, parse_csv
 from midstream.ingest.models import InventoryFact, SellThroughFact, Submission, SubmissionIssue
 from midstream.ingest.records import Format, ParsedFile, ReportKind, SourceRecord
 
@@ -393,6 +396,8 @@ def version_diff(submission: Submission) -> VersionDiff:
 ERROR_COLUMNS = ("error_field", "error_code", "error_message")
 JOIN = " | "
 FORMATS = ("csv", "xlsx")
+# Four times what the tabular reader sniffs the delimiter from (64K characters).
+_DELIMITER_PREFIX = 4 * 65_536
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d*[1-9])?")
 
 
@@ -443,7 +448,6 @@ def corrections_file(submission: Submission, fmt: str | None = None) -> tuple[st
     """
     if fmt not in (None, "", *FORMATS):
         raise DomainError(ErrorCode.INVALID_VALUE, "format: csv or xlsx.", field="format")
-    from midstream.ingest.formats import parse_file
     from midstream.ingest.submissions import read_stored_file
 
     errors = rejected_lines(submission)
@@ -455,66 +459,115 @@ def corrections_file(submission: Submission, fmt: str | None = None) -> tuple[st
             "The original file of this submission is no longer stored, so its rejected lines "
             "cannot be returned in its own layout.",
         ) from None
-    parsed = parse_file(
-        content,
-        file_name=submission.file_name,
-        sheet=submission.sheet or None,
-        kind=ReportKind(submission.kind),
-    )
     stem = PurePath(submission.file_name).stem or "report"
-    if parsed.format in (Format.CSV, Format.XLSX):
-        header, rows = _tabular_rows(parsed, content, errors)
-        delimiter = parsed.delimiter or ","
-        native = "xlsx" if parsed.format is Format.XLSX else "csv"
+    if detect_format(content, submission.file_name) is Format.CSV:
+        header, rows, delimiter = _csv_rows(content, errors)
+        native, sheet = "csv", "Corrections"
     else:
-        header, rows = _record_rows(parsed, errors)
+        parsed = parse_file(
+            content,
+            file_name=submission.file_name,
+            sheet=submission.sheet or None,
+            kind=ReportKind(submission.kind),
+        )
         delimiter = ","
-        native = "csv"
-    chosen = fmt or native
-    if chosen == "xlsx":
-        sheet = _sheet_name(parsed) if parsed.format is Format.XLSX else "Corrections"
+        if parsed.format is Format.XLSX:
+            header, rows = _sheet_rows(parsed, errors)
+            native, sheet = "xlsx", _sheet_name(parsed)
+        else:
+            header, rows = _record_rows(parsed, errors)
+            native, sheet = "csv", "Corrections"
+    if (fmt or native) == "xlsx":
         return f"{stem}-corrections.xlsx", XLSX_CONTENT_TYPE, _xlsx(sheet, header, rows)
     return f"{stem}-corrections.csv", "text/csv; charset=utf-8", _csv(header, rows, delimiter)
 
 
-def _tabular_rows(
-    parsed: ParsedFile, content: bytes, errors: dict[int, _LineErrors]
-) -> tuple[list[str], list[list[str]]]:
-    columns = list(parsed.columns)
-    by_line = {record.location: record for record in parsed.records}
+def _csv_rows(
+    content: bytes, errors: dict[int, _LineErrors]
+) -> tuple[list[str], list[list[str]], str]:
+    """The header and the rejected lines of a CSV file, read as the tabular reader reads it
+    (same decoding, same delimiter, same line numbers) but keeping only the lines asked for:
+    a million-line file costs one pass of the ``csv`` module, not a million records.
+
+    The header comes back as the file has it; a line the reader refused (a wrong number of
+    fields) comes back too, padded or with its extra fields kept in the last column.
+    """
+    text, _encoding, _warnings = decode_text(content)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    delimiter = _csv_delimiter(text)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        strict=False,
+    )
+    header: list[str] | None = None
+    found: dict[int, list[str]] = {}
+    previous_end = 0
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            previous_end = reader.line_num
+            continue
+        start, previous_end = previous_end + 1, reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if header is None:
+            header = values
+        elif start in errors:
+            found[start] = values
+    header = header or []
     physical: list[str] | None = None
     rows = []
     for line, line_errors in errors.items():
-        record = by_line.get(line)
-        if record is not None:
-            values = [record.columns.get(name, "") for name in columns]
-        else:
-            # A line the reader itself refused (wrong field count, broken quoting) is not a
-            # record: split its text as the file's delimiter would.
+        values = found.get(line)
+        if values is None:
+            # A line the csv module could not read (a field over its size limit).
             if physical is None:
-                physical = _physical_lines(parsed, content)
-            text = physical[line - 1] if 0 < line <= len(physical) else ""
-            values = _split_line(text, parsed.delimiter or ",", len(columns))
-        rows.append([*values, *line_errors.cells()])
+                physical = text.split("\n")
+            raw = physical[line - 1] if 0 < line <= len(physical) else ""
+            values = _split_line(raw, delimiter)
+        rows.append([*_fit(values, len(header), delimiter), *line_errors.cells()])
+    return [*header, *ERROR_COLUMNS], rows, delimiter
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter the tabular reader chose: it sniffs the first 64K characters after the
+    header's blank lines, so a prefix four times that long (cut at a line end) gives the same
+    answer without reading the whole file again."""
+    head = re.match(r"(?:[ \t\f\v]*\n)*", text).end()
+    cut = text.find("\n", head + _DELIMITER_PREFIX)
+    prefix = text if cut < 0 else text[: cut + 1]
+    return parse_csv(prefix.encode("utf-8")).delimiter or ","
+
+
+def _sheet_rows(
+    parsed: ParsedFile, errors: dict[int, _LineErrors]
+) -> tuple[list[str], list[list[str]]]:
+    columns = list(parsed.columns)
+    by_line = {record.location: record for record in parsed.records}
+    rows = []
+    for line, line_errors in errors.items():
+        record = by_line.get(line)
+        values = [record.columns.get(name, "") for name in columns] if record else []
+        rows.append([*_fit(values, len(columns), ""), *line_errors.cells()])
     return [*columns, *ERROR_COLUMNS], rows
 
 
-def _physical_lines(parsed: ParsedFile, content: bytes) -> list[str]:
-    if parsed.format is not Format.CSV:
-        return []
-    from midstream.ingest.formats.tabular import decode_text
-
-    text, _encoding, _warnings = decode_text(content)
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _split_line(text: str, delimiter: str, width: int) -> list[str]:
-    """The fields of one line, as many as the header has: short lines are padded, the fields
-    beyond the last column are kept in it (joined with the delimiter), so nothing is lost."""
+def _split_line(text: str, delimiter: str) -> list[str]:
     try:
-        values = next(csv.reader([text], delimiter=delimiter, strict=False), [])
+        return next(csv.reader([text], delimiter=delimiter, strict=False), [])
     except csv.Error:
-        values = [text]
+        return [text]
+
+
+def _fit(values: list[str], width: int, delimiter: str) -> list[str]:
+    """As many fields as the header has: short lines padded, the fields beyond the last
+    column kept in it (joined with the delimiter), so nothing is lost."""
     if width == 0:
         return []
     if len(values) > width:

@@ -99,6 +99,21 @@ def test_a_line_the_reader_refused_is_split_and_padded_to_the_header(dist_a):
     ]
 
 
+def test_line_numbers_follow_the_reader_through_quoted_line_breaks_and_blank_lines(dist_a):
+    original = b'\xef\xbb\xbf\n\n Invoice ;Note;Qty\r\nI-1;"two\r\nlines";1\r\n\r\nI-2;plain;x\r\n'
+    submission = make_submission(dist_a, content=original)
+    make_issue(submission, line=4, field="Qty", code="c1", message="first")
+    make_issue(submission, line=7, field="Qty", code="c2", message="second")
+
+    _name, _type, content = corrections_file(submission)
+
+    assert content == (
+        b" Invoice ;Note;Qty;error_field;error_code;error_message\r\n"
+        b'I-1;"two\nlines";1;Qty;c1;first\r\n'
+        b"I-2;plain;x;Qty;c2;second\r\n"
+    )
+
+
 def test_csv_can_be_asked_for_as_xlsx(dist_a):
     submission = make_submission(dist_a, content=CSV, file_name="jan.csv")
     make_issue(submission, line=2)
