@@ -5,6 +5,10 @@ sell-in goes through ``sales.services.import_sellin`` as the vendor's CSV export
 a real file would, and logins through ``accounts.services.create_user``. Everything happens
 in one transaction with one ``demo.load`` audit record carrying the counts: a load either
 completes or leaves the database as it was.
+
+``load_demo_reports`` then sends the distributors' sell-through and inventory report files
+through the intake pipeline (``report_loader``), one submission at a time, after that
+transaction has committed.
 """
 
 from __future__ import annotations
@@ -413,6 +417,20 @@ def _write(data: DemoData) -> VendorSettings:
             source="demo",
         )
     return vendor_settings
+
+
+def load_demo_reports(data: DemoData, *, on_file=None):
+    """The distributors' report files for ``data``, through the intake pipeline (issue 3).
+
+    Runs after ``load_demo`` has committed the master data and the sell-in: each file is its
+    own submission with its own transactions (see ``report_loader``). Returns the plan and
+    the ``ReportLoadResult``.
+    """
+    from midstream.demo.report_loader import load_reports
+    from midstream.demo.reportfiles import plan_reports
+
+    plan = plan_reports(data)
+    return plan, load_reports(plan, on_file=on_file)
 
 
 def demo_login_rows() -> list[tuple[str, str, str, str]]:

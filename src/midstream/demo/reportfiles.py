@@ -1844,7 +1844,7 @@ def plan_reports(data) -> ReportPlan:
     _plant_duplicate_upload(plan, rng)
     plan.reports.sort(key=lambda r: (r.delivered_at, r.distributor_code, r.kind, r.version))
     _number_interchanges(plan, params.seed)
-    _expect(plan)
+    expect_outcomes(plan)
     return plan
 
 
@@ -2115,7 +2115,7 @@ def _number_interchanges(plan: ReportPlan, seed: int) -> None:
     plan.reports[:] = numbered
 
 
-def _expect(plan: ReportPlan) -> None:
+def expect_outcomes(plan: ReportPlan) -> None:
     """What the pipeline should make of each file, in delivery order."""
     active: dict[tuple, int] = {}
     expected: list[PlannedReport] = []

@@ -15,6 +15,7 @@ from midstream.demo.generator import DEFAULT_SEED, DemoParams, generate
 from midstream.demo.loader import (
     demo_login_rows,
     load_demo,
+    load_demo_reports,
     refuse_unless_empty,
     tables_with_rows,
 )
@@ -42,7 +43,8 @@ def format_table(header: tuple[str, ...], rows: list[tuple]) -> str:
 class Command(BaseCommand):
     help = (
         "Load the deterministic demo data set: distributors, resellers, products, agreements, "
-        "exchange rates, sell-in and one login per role. Refuses a database that holds data "
+        "exchange rates, sell-in, one login per role, and 24 months of the distributors' "
+        "report files through the intake pipeline. Refuses a database that holds data "
         "unless --reset."
     )
 
@@ -76,6 +78,11 @@ class Command(BaseCommand):
             "--if-empty",
             action="store_true",
             help="load only into an empty database; otherwise say so and succeed",
+        )
+        parser.add_argument(
+            "--no-reports",
+            action="store_true",
+            help="skip the distributors' sell-through and inventory report files",
         )
         parser.add_argument(
             "--logins", action="store_true", help="only print the demo logins and exit"
@@ -124,14 +131,47 @@ class Command(BaseCommand):
         self.stdout.write(
             format_table(("rows", "count"), [(name, f"{n:,}") for name, n in counts.items()])
         )
+        reports = ""
+        if not options["no_reports"]:
+            reports = self.load_reports(data)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded in {finished - started:.1f} s "
-                f"(generate {generated - started:.1f} s, write {finished - generated:.1f} s)."
+                f"Demo data loaded in {time.perf_counter() - started:.1f} s "
+                f"(generate {generated - started:.1f} s, write {finished - generated:.1f} s"
+                f"{reports})."
             )
         )
         self.print_logins()
+
+    def load_reports(self, data) -> str:
+        """The report files through the intake pipeline; returns the timing for the summary."""
+        self.stdout.write("")
+        self.stdout.write("Sending the distributors' report files through the intake pipeline …")
+        step = {"next": 0.1}
+
+        def progress(done: int, total: int) -> None:
+            if done / total >= step["next"] or done == total:
+                self.stdout.write(f"  {done:,} of {total:,} files")
+                step["next"] = done / total + 0.1
+
+        try:
+            plan, result = load_demo_reports(data, on_file=progress)
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write("")
+        summary = {**plan.summary(), **result.counts()}
+        self.stdout.write(
+            format_table(("reports", "count"), [(name, f"{n:,}") for name, n in summary.items()])
+        )
+        if result.mismatches:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.WARNING(f"{len(result.mismatches)} file(s) ended other than planned:")
+            )
+            for line in result.mismatches[:20]:
+                self.stdout.write(f"  {line}")
+        return f", report files {result.seconds:.1f} s"
 
     def print_logins(self) -> None:
         rows = demo_login_rows()
