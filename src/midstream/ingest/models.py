@@ -137,6 +137,10 @@ class Submission(DistributorOwned):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # The earliest and latest date of its accepted lines (invoice or as-of date), so checks
+    # against earlier submissions find the right ones without a date index on the facts.
+    first_line_date = models.DateField(null=True, blank=True)
+    last_line_date = models.DateField(null=True, blank=True)
     failure = models.TextField(blank=True)
 
     class Meta(DistributorOwned.Meta):
@@ -283,7 +287,6 @@ class SellThroughFact(DistributorOwned):
     class Meta(DistributorOwned.Meta):
         ordering = ["submission_id", "line"]
         indexes = [
-            models.Index(fields=["distributor", "invoice_date"]),
             models.Index(fields=["submission", "line"]),
         ]
 
@@ -317,7 +320,6 @@ class InventoryFact(DistributorOwned):
     class Meta(DistributorOwned.Meta):
         ordering = ["submission_id", "line"]
         indexes = [
-            models.Index(fields=["distributor", "as_of_date"]),
             models.Index(fields=["submission", "line"]),
         ]
 

@@ -595,6 +595,8 @@ class _Run:
                 "error_policy": self.policy,
                 "committed_at": now,
                 "finished_at": now,
+                "first_line_date": self.totals.min_date,
+                "last_line_date": self.totals.max_date,
             }
             Submission.objects.unscoped().filter(pk=s.pk).update(**values)
             record_audit(
@@ -1143,14 +1145,25 @@ class _Context:
         """Line keys already counted by another committed submission in the file's dates."""
         if self.kind is ReportKind.INVENTORY or totals.min_date is None:
             return pl.Series("key", [], dtype=pl.Utf8)
+        # The committed submissions whose accepted lines span these dates, then their lines.
+        overlapping = (
+            Submission.objects.for_distributor(self.distributor_id)
+            .filter(
+                kind=str(self.kind),
+                status=SubmissionStatus.COMMITTED,
+                first_line_date__lte=totals.max_date,
+                last_line_date__gte=totals.min_date,
+            )
+            .exclude(pk=exclude.pk if exclude else None)
+            .values_list("pk", flat=True)
+        )
         rows = (
             SellThroughFact.objects.for_distributor(self.distributor_id)
             .filter(
-                submission__status=SubmissionStatus.COMMITTED,
+                submission_id__in=list(overlapping),
                 invoice_date__gte=totals.min_date,
                 invoice_date__lte=totals.max_date,
             )
-            .exclude(submission_id=exclude.pk if exclude else None)
             .values_list(
                 "invoice_number",
                 "invoice_line",
