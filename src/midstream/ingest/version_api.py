@@ -12,7 +12,7 @@ from midstream.api.helpers import require
 from midstream.core.exports import XLSX_CONTENT_TYPE
 from midstream.core.scoping import get_in_scope
 from midstream.ingest.models import Submission
-from midstream.ingest.versions import DiffRows, version_diff
+from midstream.ingest.versions import DiffRows, corrections_file, version_diff
 
 router = Router(tags=["submissions"])
 
@@ -108,8 +108,6 @@ class CorrectionsFilter(Schema):
 def submission_corrections(request, submission_id: int, filters: Query[CorrectionsFilter]):
     """The corrections file: rejected lines plus ``error_field``, ``error_code``,
     ``error_message``; 409 ``unreadable_file`` when the original is no longer stored."""
-    from midstream.ingest.versions import corrections_file
-
     scope = require(request, Perm.VIEW_SELLTHROUGH)
     submission = _submission(scope, submission_id)
     file_name, content_type, content = corrections_file(submission, filters.format)
