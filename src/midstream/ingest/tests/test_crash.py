@@ -415,8 +415,9 @@ def _kill_when(worker: Process, submission: Submission, condition, what: str) ->
         status, _stage = _state(submission)
         if status not in OPEN_STATUSES:
             pytest.fail(
-                f"submission {status} before {what}: the test file is too small for this machine"
-                f"\n{worker.output}"
+                f"submission {status} before {what}: the test file is too small for this "
+                "machine (on SQLite, or for its page cache: an open transaction's pages reach "
+                f"the write-ahead log only once the cache is full)\n{worker.output}"
             )
         return condition()
 
