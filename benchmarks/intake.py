@@ -218,6 +218,21 @@ class PostgresServer:
             ]
         return ", ".join(values)
 
+    def slow_statements(self, since: int) -> tuple[int, list[str]]:
+        """Statements the server logged with their duration after byte ``since`` of its log."""
+        log = self.tmp / "server.log"
+        with open(log, "rb") as handle:
+            handle.seek(since)
+            text = handle.read().decode("utf-8", "replace")
+        entries = []
+        for line in text.splitlines():
+            if "duration:" in line:
+                entries.append(" ".join(line.split("duration:", 1)[1].split())[:220])
+        return since + len(text.encode()), entries
+
+    def log_size(self) -> int:
+        return (self.tmp / "server.log").stat().st_size
+
     def stop(self) -> None:
         if self.tmp is None:
             return
@@ -352,6 +367,49 @@ def copy_baseline(pg: PostgresServer, database: str, files: Files, repeat: int) 
         conn.execute("CHECKPOINT")
         conn.commit()
     return best
+
+
+def fk_probe(pg: PostgresServer, database: str) -> None:
+    """What the fact table's foreign keys cost at commit, on the rows the pipeline wrote.
+
+    Copies ingest_sellthroughfact into a table of the same shape twice with
+    ``INSERT ... SELECT``: without foreign keys, then with the fact table's own foreign key
+    definitions (Django's are DEFERRABLE INITIALLY DEFERRED: checked at COMMIT).
+    """
+    with pg.connect(database) as conn:
+        keys = conn.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'ingest_sellthroughfact'::regclass AND contype = 'f' "
+            "ORDER BY conname"
+        ).fetchall()
+        print(f"  foreign keys of ingest_sellthroughfact: {len(keys)}")
+        for _name, definition in keys:
+            print(f"    {definition}")
+        for with_keys in (False, True):
+            conn.execute("DROP TABLE IF EXISTS bench_fk_probe")
+            conn.execute("CREATE TABLE bench_fk_probe (LIKE ingest_sellthroughfact INCLUDING ALL)")
+            if with_keys:
+                for number, (_name, definition) in enumerate(keys):
+                    conn.execute(
+                        f"ALTER TABLE bench_fk_probe ADD CONSTRAINT bench_fk_{number} {definition}"
+                    )
+            conn.commit()
+            conn.execute("CHECKPOINT")
+            conn.commit()
+            started = time.perf_counter()
+            rows = conn.execute(
+                "INSERT INTO bench_fk_probe SELECT * FROM ingest_sellthroughfact"
+            ).rowcount
+            inserted = time.perf_counter()
+            conn.commit()
+            committed = time.perf_counter()
+            print(
+                f"  INSERT ... SELECT of {rows:,} facts {'with' if with_keys else 'without'} "
+                f"the foreign keys: insert {inserted - started:.2f} s, commit "
+                f"{committed - inserted:.2f} s"
+            )
+        conn.execute("DROP TABLE bench_fk_probe")
+        conn.commit()
 
 
 def measure_ingest(
@@ -707,6 +765,9 @@ def main() -> int:
     parser.add_argument("--copy-repeat", type=int, default=2)
     parser.add_argument("--profile", type=int, default=0, metavar="LINES")
     parser.add_argument("--work-dir", type=Path, help="keep (and reuse) files here")
+    parser.add_argument(
+        "--fk-probe", action="store_true", help="measure the facts' foreign key checks (PG)"
+    )
     parser.add_argument("--pg-option", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--worker-args", help=argparse.SUPPRESS)
@@ -725,7 +786,11 @@ def main() -> int:
         databases = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
         need_pg = "postgresql" in databases or not args.profile
         if need_pg:
-            pg = PostgresServer(args.pg_option)
+            options = list(args.pg_option)
+            if args.profile:
+                # Server-side time is invisible to cProfile: log every statement over 50 ms.
+                options.append("log_min_duration_statement=50")
+            pg = PostgresServer(options)
             pg.start()
         print(
             f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite "
@@ -753,7 +818,15 @@ def profile_run(args, databases, master, work, pg) -> int:
     for kind in databases:
         print(f"\n== profile on {kind}")
         env = set_up(kind, f"profile_{kind}", work, pg)
+        mark = pg.log_size() if kind == "postgresql" else 0
         measure_ingest(kind, env, files.csv, work, profile=work / f"profile-{kind}.prof")
+        if kind == "postgresql":
+            _mark, entries = pg.slow_statements(mark)
+            print("  statements over 50 ms on the server (duration, statement):")
+            for entry in entries:
+                print(f"    {entry}")
+            if args.fk_probe:
+                fk_probe(pg, f"profile_{kind}")
     return 0
 
 
@@ -778,6 +851,8 @@ def full_run(args, databases, master, work, pg) -> int:
         results[kind] = result
         print(f"    {check_counts(result, stats)}")
         if kind == "postgresql":
+            if args.fk_probe:
+                fk_probe(pg, f"intake_{kind}")
             pg.drop_database(f"intake_{kind}")
 
     import_export: dict[str, float] = {}
