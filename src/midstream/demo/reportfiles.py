@@ -845,10 +845,12 @@ FORMAT_NAMES = {
     XLSX: "XLSX in its own layout",
 }
 # How likely a distributor of a region sends each format (after every format has one).
+# The formats distributors of a region send, in turn (after every format has one): X12 867 is
+# most of the Americas, EDIFACT and spreadsheets most of Europe, spreadsheets most of APAC.
 REGION_FORMATS = {
-    "AMER": ((X12_867, 4), (X12_852, 1), (CSV, 2), (XLSX, 1)),
-    "EMEA": ((EDIFACT, 3), (CSV, 3), (XLSX, 2)),
-    "APAC": ((XLSX, 3), (CSV, 2), (EDIFACT, 1)),
+    "AMER": (X12_867, CSV, X12_867, X12_852, XLSX, X12_867, CSV),
+    "EMEA": (EDIFACT, CSV, XLSX, EDIFACT, CSV),
+    "APAC": (XLSX, CSV, EDIFACT, XLSX),
 }
 # The demo logins' distributors: a US broadliner on X12, a German value-added distributor
 # with a semicolon-separated, decimal-comma CSV from its ERP.
@@ -1303,20 +1305,24 @@ def impossible_date(month: dt.date, date_format: str) -> str:
 # ---------------------------------------------------------------------------- layouts
 
 
-def _assign_formats(distributors: Sequence, rng) -> dict[str, str]:
-    """Each distributor's format: the fixed ones, then every format once, then by region."""
+def _assign_formats(distributors: Sequence) -> dict[str, str]:
+    """Each distributor's format: the fixed ones, then every format once (where its region
+    sends it), then the region's formats in turn."""
     chosen = {
         row.code: FIXED_FORMATS[row.code] for row in distributors if row.code in FIXED_FORMATS
     }
+    turn: dict[str, int] = {}
     for row in distributors:
         if row.code in chosen:
             continue
-        options = dict(REGION_FORMATS.get(row.region, ((name, 1) for name in FORMATS)))
-        unused = [name for name in FORMATS if name in options and name not in chosen.values()]
+        options = REGION_FORMATS.get(row.region, FORMATS)
+        unused = [name for name in options if name not in chosen.values()]
         if unused:
             chosen[row.code] = unused[0]
-        else:
-            chosen[row.code] = rng.choices(list(options), weights=list(options.values()))[0]
+            continue
+        index = turn.get(row.region, 0)
+        chosen[row.code] = options[index % len(options)]
+        turn[row.region] = index + 1
     return chosen
 
 
@@ -1823,7 +1829,7 @@ def plan_reports(data) -> ReportPlan:
         if row.status == "active" and row.code in context["receipts"]
     ]
     rng = random.Random(f"{params.seed}:reports")
-    formats = _assign_formats(trading, rng)
+    formats = _assign_formats(trading)
     clean: dict[tuple[str, str, dt.date], PlannedReport] = {}
     for row in trading:
         own = random.Random(f"{params.seed}:reports:{row.code}")
