@@ -12,7 +12,7 @@ import calendar
 import re
 import time
 from argparse import ArgumentTypeError, RawDescriptionHelpFormatter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,9 +26,10 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
-    TimeElapsedColumn,
 )
+from rich.text import Text
 
 from midstream.accounts.models import User
 from midstream.core.errors import DomainError
@@ -99,6 +100,13 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+class Elapsed(ProgressColumn):
+    """Time since the start, still counting once every line is processed (while committing)."""
+
+    def render(self, task) -> Text:
+        return Text(str(timedelta(seconds=int(task.elapsed or 0))), style="progress.elapsed")
+
+
 class ProgressView:
     """Stage and lines processed: a rich bar on a terminal, plain lines elsewhere."""
 
@@ -116,7 +124,7 @@ class ProgressView:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("lines"),
-                TimeElapsedColumn(),
+                Elapsed(),
                 console=Console(file=self.stream),
             )
             self.progress.start()
