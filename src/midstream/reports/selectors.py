@@ -5,8 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast, Round, TruncMonth
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import Cast, Round, RowNumber, TruncMonth
 from django.utils import timezone
 
 from midstream.catalog.models import Product
@@ -266,8 +266,10 @@ def inventory_positions(
     """The latest reported position per distributor x location x product.
 
     Only committed submissions count (a superseded version's positions are history). With
-    ``as_of_month``, the latest position reported within that month. One query: each row is
-    the newest (as-of date, then id) of its key, picked by a correlated subquery.
+    ``as_of_month``, the latest position reported within that month. One query: the positions
+    of each key are numbered newest first (as-of date, then id) by a window function and the
+    first is kept, one sort of the matching rows whatever their number. The filters narrow
+    whole keys, so they apply before the numbering.
     """
     reported = InventoryFact.objects.for_scope(scope).filter(
         submission__status=SubmissionStatus.COMMITTED
@@ -276,25 +278,24 @@ def inventory_positions(
         reported = reported.filter(
             as_of_date__gte=as_of_month, as_of_date__lt=_next_month(as_of_month)
         )
-    newest = (
-        reported.filter(
-            distributor_id=OuterRef("distributor_id"),
-            location=OuterRef("location"),
-            product_id=OuterRef("product_id"),
-        )
-        .order_by("-as_of_date", "-pk")
-        .values("pk")[:1]
-    )
-    positions = reported.filter(pk=Subquery(newest))
     if distributor_id is not None:
-        positions = positions.filter(distributor_id=distributor_id)
+        reported = reported.filter(distributor_id=distributor_id)
     if product_id is not None:
-        positions = positions.filter(product_id=product_id)
+        reported = reported.filter(product_id=product_id)
     if sku:
-        positions = positions.filter(product__sku__iexact=sku)
+        reported = reported.filter(product__sku__iexact=sku)
     if location:
-        positions = positions.filter(location__icontains=location)
-    return positions.select_related("distributor", "product")
+        reported = reported.filter(location__icontains=location)
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("distributor_id"), F("location"), F("product_id")],
+        order_by=[F("as_of_date").desc(), F("pk").desc()],
+    )
+    return (
+        reported.annotate(newest=newest_first)
+        .filter(newest=1)
+        .select_related("distributor", "product")
+    )
 
 
 INVENTORY_ORDER = ("distributor__code", "location", "product__sku", "pk")
