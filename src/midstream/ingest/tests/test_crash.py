@@ -230,6 +230,22 @@ def test_sigterm_stops_an_idle_worker_at_once(start):
     ]
 
 
+def test_a_second_signal_while_idle_stops_at_once_with_status_0(start):
+    # A long pause: the first signal alone would end the worker only when the pause ends.
+    worker = start("worker", "--worker-id", "idle", "--interval", "300")
+    worker.wait_for_line("worker idle: started")
+    worker.popen.send_signal(signal.SIGTERM)
+    worker.wait_for_line("worker idle: Terminated: stopping")
+
+    worker.popen.send_signal(signal.SIGTERM)
+
+    assert worker.finish() == 0
+    assert worker.lines[-2:] == [
+        "worker idle: Terminated again: stopping now",
+        "worker idle: stopped after 0 tasks",
+    ]
+
+
 def test_sigterm_lets_the_current_task_finish(start, tmp_path):
     release = tmp_path / "release"
     running = wait_for_file.enqueue(str(release))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import time
 from argparse import ArgumentTypeError, RawDescriptionHelpFormatter
 
@@ -31,7 +32,7 @@ from midstream.ingest.tasks import ingest_submission
 
 HELP = """\
 Start one worker process for the database task queue: it runs the queued report ingestions
-(and any other background task) one at a time, oldest first, until stopped.
+(and any other background task) one at a time until stopped.
 
 Run as many as the machine has cores to spare, on one machine or several sharing the
 database: each task is claimed by exactly one worker. On PostgreSQL a worker claims a task
@@ -40,11 +41,12 @@ claim takes the database's write lock for a moment (BEGIN EXCLUSIVE), so workers
 and while one worker commits a large report the others wait for the lock.
 
 Stopping: the first SIGTERM or SIGINT (Ctrl+C) lets the current task finish, then the worker
-exits (status 0); when idle it exits at once. A second signal abandons the current task: its
-transaction is rolled back, so a report being committed keeps the previous version, the
-queue records the task as failed and the submission stays open (received, parsing or
-validating), and the worker exits with status 1. A worker killed outright (SIGKILL, power
-loss) leaves the same state, except that the queue still shows the task as running.
+exits (status 0); when idle it exits after its current pause (--interval). A second signal
+abandons the current task: its transaction is rolled back, so a report being committed keeps
+the previous version, the queue records the task as failed and the submission stays open
+(received, parsing or validating), and the worker exits with status 1. A worker killed
+outright (SIGKILL, power loss) leaves the same state, except that the queue still shows the
+task as running.
 
 A submission left open that way is not picked up again by itself: requeue it with
 `midstream ingest --retry ID` or the Retry button on its page, once no worker is processing
@@ -91,10 +93,13 @@ class MidstreamWorker(Worker):
             else:
                 self.say(f"worker {self.worker_id}: {name}: stopping")
             return
-        self.abandoned = self.running_task
-        what = "abandoning the current task" if self.running_task else "stopping"
-        self.say(f"worker {self.worker_id}: {name} again: {what}")
-        super().shutdown(signum, frame)
+        if not self.running_task:
+            self.say(f"worker {self.worker_id}: {name} again: stopping now")
+            self.reset_signals()
+            sys.exit(0)
+        self.abandoned = True
+        self.say(f"worker {self.worker_id}: {name} again: abandoning the current task")
+        super().shutdown(signum, frame)  # raises SystemExit inside the task
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         label = _task_label(db_task_result)
