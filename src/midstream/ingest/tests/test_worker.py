@@ -7,10 +7,12 @@ processes are in ``test_crash.py``, with real worker processes.
 
 import io
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.utils import OperationalError
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -197,3 +199,50 @@ def test_a_worker_id_longer_than_64_characters_is_refused():
 
     assert raised.value.returncode == 2
     assert str(raised.value) == "--worker-id: at most 64 characters"
+
+
+def test_a_database_locked_beyond_its_timeout_is_waited_out(monkeypatch):
+    """SQLite: BEGIN EXCLUSIVE gives up after the connection's timeout while another process
+    commits a large report; db_worker would stop, this worker tries again."""
+    from django_tasks_db.management.commands import db_worker
+
+    real = db_worker.exclusive_transaction
+    attempts = []
+
+    @contextmanager
+    def busy_once(using=None):
+        attempts.append(using)
+        if len(attempts) == 1:
+            raise OperationalError("database is locked")
+        with real(using):
+            yield
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", busy_once)
+    result = add.enqueue(20, 22)
+
+    lines = _worker("--once", "--interval", "0")
+
+    assert lines[1:] == [
+        "worker w1: the database is busy, trying again",
+        f"task {result.id} add(20, 22): started",
+        f"task {result.id} add(20, 22): finished: 42 (N s)",
+        "worker w1: stopped after 1 task",
+    ]
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.SUCCESSFUL
+
+
+def test_other_database_errors_stop_the_worker(monkeypatch):
+    from django_tasks_db.management.commands import db_worker
+
+    @contextmanager
+    def broken(using=None):
+        raise OperationalError("disk I/O error")
+        yield
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", broken)
+    add.enqueue(1, 1)
+
+    with pytest.raises(OperationalError, match="disk I/O error"):
+        _worker("--once")
+
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]
