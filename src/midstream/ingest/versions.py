@@ -35,6 +35,7 @@ import polars as pl
 from django.db.models import F, TextField
 from django.db.models.functions import Cast
 
+from midstream.catalog.models import Product
 from midstream.core.errors import ConflictError, DomainError
 from midstream.core.exports import XLSX_CONTENT_TYPE, neutralise
 from midstream.ingest.choices import ProfileKind
@@ -44,6 +45,7 @@ from midstream.ingest.formats.detect import detect_format
 from midstream.ingest.formats.tabular import decode_text, parse_csv
 from midstream.ingest.models import InventoryFact, SellThroughFact, Submission, SubmissionIssue
 from midstream.ingest.records import Format, ParsedFile, ReportKind, SourceRecord
+from midstream.network.models import Reseller
 
 # Facts read per round trip while building a version's frame.
 CHUNK = 50_000
@@ -232,9 +234,6 @@ class DiffRows:
         return self._rows(self.frame.slice(index, 1))[0]
 
     def _rows(self, frame: pl.DataFrame) -> list[DiffRow]:
-        from midstream.catalog.models import Product
-        from midstream.network.models import Reseller
-
         records = frame.to_dicts()
         if not records:
             return []
