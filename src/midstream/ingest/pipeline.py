@@ -118,6 +118,10 @@ class FileRejected(Exception):
         self.issues = issues
 
 
+class _Overtaken(Exception):
+    """Another run of the same submission (a retry) started after this one: stop quietly."""
+
+
 class _Fallback(Exception):
     """The streaming CSV reader met something only the full reader handles exactly."""
 
@@ -150,9 +154,12 @@ def process_submission(
         return submission
     run = _Run(submission, on_progress)
     try:
-        run.execute()
-    except FileRejected as rejected:
-        run.reject(rejected.issues)
+        try:
+            run.execute()
+        except FileRejected as rejected:
+            run.reject(rejected.issues)
+    except _Overtaken:
+        logger.info("submission %s: a newer run took over; this one stops", submission_id)
     except Exception as error:
         logger.exception("submission %s failed", submission_id)
         _finish(
@@ -231,6 +238,7 @@ class _Totals:
 class _Run:
     def __init__(self, submission: Submission, on_progress: ProgressCallback | None):
         self.submission = submission
+        self.attempt = submission.attempts
         self.kind = ReportKind(submission.kind)
         self.distributor: Distributor = submission.distributor
         self.on_progress = on_progress
@@ -258,6 +266,21 @@ class _Run:
             setattr(self.submission, name, value)
         if self.on_progress is not None:
             self.on_progress(self.submission)
+
+    def check_still_ours(self) -> None:
+        """Lock the submission row; stop if a later attempt (a retry) owns it now.
+
+        ``_claim`` numbers every run (``attempts``), so two runs of one submission, say an
+        operator's retry while a slow worker is still busy, never both commit.
+        """
+        mine = (
+            Submission.objects.unscoped()
+            .select_for_update()
+            .filter(pk=self.submission.pk, attempts=self.attempt, status__in=OPEN_STATUSES)
+            .exists()
+        )
+        if not mine:
+            raise _Overtaken
 
     def cleanup(self) -> None:
         if self.spill_dir is not None:
@@ -483,6 +506,7 @@ class _Run:
         s = self.submission
         with transaction.atomic():
             Distributor.objects.unscoped().select_for_update().filter(pk=s.distributor_id).first()
+            self.check_still_ours()
             previous = None
             if period is not None:
                 previous = (
@@ -631,6 +655,7 @@ class _Run:
         except Exception:  # the period is a nicety on a rejected file
             period = None
         with transaction.atomic():
+            self.check_still_ours()
             SubmissionIssue.objects.unscoped().filter(submission=s).delete()
             _insert_issues(issues, s)
             values = {
@@ -866,67 +891,60 @@ class _Context:
         return lines.with_columns(scaled)
 
     def _resellers(self, lines: pl.DataFrame, issues: list, run: _Run) -> pl.DataFrame:
-        mentions = lines.select(_MENTION_FIELDS).unique()
-        found = self.resellers.resolve_many(
-            ResellerMention(
-                name=row[0],
-                country=row[1],
-                postal_code=row[2],
-                city=row[3],
-                address=row[4],
-                partner_id=row[5],
-                tax_id=row[6],
-                account_number=row[7],
-            )
-            for row in mentions.iter_rows()
+        """Resolve each distinct reseller spelling once, then map the answers onto lines."""
+        spelled = pl.concat_str(
+            [pl.col(name).fill_null("") for name in _MENTION_FIELDS], separator=_FIELD_SEP
         )
-        ids, methods, outcome, keys = [], [], [], []
-        for row in mentions.iter_rows():
-            key = _mention_key(row) if any(row) else None
-            keys.append(key)
-            mention = ResellerMention(*[row[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)])
+        lines = lines.with_columns(spelled.alias("_spelling"))
+        distinct = lines.get_column("_spelling").unique().to_list()
+        mentions = {text: ResellerMention(*text.split(_FIELD_SEP)) for text in distinct}
+        found = self.resellers.resolve_many(mentions.values())
+        ids, methods, outcomes, keys = {}, {}, {}, {}
+        for text, mention in mentions.items():
             match = found.get(mention)
-            if key is not None:
+            resolved = match is not None and match.is_resolved
+            named = text != _EMPTY_SPELLING
+            if named:
+                keys[text] = key = _mention_key(text)
                 run.mentions[key] = (
-                    row,
+                    tuple(text.split(_FIELD_SEP)),
                     match.reseller_id if match is not None else None,
-                    match.method if match is not None and match.is_resolved else "",
+                    match.method if resolved else "",
                 )
-            if match is not None and match.is_resolved:
-                ids.append(match.reseller_id)
-                methods.append(match.method)
-                outcome.append("")
+            ids[text] = match.reseller_id if resolved else None
+            methods[text] = match.method if resolved else ""
+            if resolved:
+                outcomes[text] = ""
+            elif match is not None:
+                outcomes[text] = str(IntakeCode.AMBIGUOUS_RESELLER)
+            elif named:
+                outcomes[text] = str(IntakeCode.UNKNOWN_RESELLER)
             else:
-                ids.append(None)
-                methods.append("")
-                if match is not None:
-                    outcome.append(str(IntakeCode.AMBIGUOUS_RESELLER))
-                elif any(row):
-                    outcome.append(str(IntakeCode.UNKNOWN_RESELLER))
-                else:
-                    outcome.append(str(IntakeCode.RESELLER_MISSING))
-        resolved = mentions.with_columns(
-            pl.Series("reseller_id", ids, dtype=pl.Int64),
-            pl.Series("reseller_method", methods, dtype=pl.Utf8),
-            pl.Series("_reseller_outcome", outcome, dtype=pl.Utf8),
-            pl.Series("_mention_key", keys, dtype=pl.Utf8),
-        )
-        lines = lines.join(
-            resolved, on=list(_MENTION_FIELDS), how="left", nulls_equal=True, maintain_order="left"
+                outcomes[text] = str(IntakeCode.RESELLER_MISSING)
+        spelling = pl.col("_spelling")
+        lines = lines.with_columns(
+            spelling.replace_strict(ids, default=None, return_dtype=pl.Int64).alias("reseller_id"),
+            spelling.replace_strict(methods, default="", return_dtype=pl.Utf8).alias(
+                "reseller_method"
+            ),
+            spelling.replace_strict(outcomes, default="", return_dtype=pl.Utf8).alias(
+                "_reseller_outcome"
+            ),
+            spelling.replace_strict(keys, default=None, return_dtype=pl.Utf8).alias("_mention_key"),
         )
         open_lines = lines.filter(pl.col("_reseller_outcome") != "")
         if open_lines.height:
-            grouped = open_lines.group_by(
-                "_reseller_outcome", "reseller_name", "reseller_account_number", "reseller_city"
-            ).agg(pl.col(LINE).min().alias("first"), pl.len().alias("count"))
-            for outcome_code, name, account, city, first, count in grouped.sort(
-                "first"
-            ).iter_rows():
+            grouped = open_lines.group_by("_reseller_outcome", "_spelling").agg(
+                pl.col(LINE).min().alias("first"), pl.len().alias("count")
+            )
+            for outcome_code, text, first, count in grouped.sort("first").iter_rows():
                 code = IntakeCode(outcome_code)
+                mention = mentions[text]
+                name, account, city = mention.name, mention.account_number, mention.city
                 if code is IntakeCode.RESELLER_MISSING:
                     message = f"{count} line(s) name no reseller."
                 else:
-                    label = name or account or "?"
+                    label = name or account or mention.partner_id or mention.tax_id or "?"
                     extra = f" (account {account})" if account and name else ""
                     where = f", {city}" if city else ""
                     verb = (
@@ -1321,47 +1339,48 @@ _MENTION_COLUMNS = (
     "tax_id",
     "account_number",
 )
-_KEY_BATCH = 2000
 
 
-def _mention_key(fields: tuple) -> str:
-    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+_FIELD_SEP = "\x1f"
+_EMPTY_SPELLING = _FIELD_SEP * (len(_MENTION_COLUMNS) - 1)
+
+
+def _mention_key(spelling: str) -> str:
+    """The stored key of a reseller spelling: SHA-256 of its fields joined by ``_FIELD_SEP``."""
+    return hashlib.sha256(spelling.encode()).hexdigest()
 
 
 def _store_mentions(distributor_id: int, mentions: dict[str, tuple]) -> dict[str, int]:
-    """Ids of the reseller spellings, creating the new ones; latest resolution saved."""
-    keys = list(mentions)
-    existing: dict[str, int] = {}
-    for start in range(0, len(keys), _KEY_BATCH):
-        existing.update(
-            ReportedReseller.objects.for_distributor(distributor_id)
-            .filter(key__in=keys[start : start + _KEY_BATCH])
-            .values_list("key", "pk")
-        )
-    new = [key for key in keys if key not in existing]
+    """Ids of the reseller spellings, creating the new ones (their first resolution kept).
+
+    A distributor has thousands of spellings, not millions: its keys load in one query, and
+    the new rows (ids above the highest before) in one more.
+    """
+    spellings = ReportedReseller.objects.for_distributor(distributor_id)
+    existing = dict(spellings.values_list("key", "pk"))
+    new = [key for key in mentions if key not in existing]
     if new:
-        now = timezone.now()
+        before = spellings.aggregate(top=Max("pk"))["top"] or 0
         rows = [mentions[key] for key in new]
         frame = pl.DataFrame(
             {
                 "distributor_id": pl.Series([distributor_id] * len(new), dtype=pl.Int64),
                 "key": pl.Series(new, dtype=pl.Utf8),
+                # Cut to the columns: a line whose text is too long is rejected, but its
+                # spelling is still kept.
                 **{
-                    column: pl.Series([row[0][index] for row in rows], dtype=pl.Utf8)
+                    column: pl.Series([row[0][index] for row in rows], dtype=pl.Utf8).str.slice(
+                        0, ReportedReseller._meta.get_field(column).max_length
+                    )
                     for index, column in enumerate(_MENTION_COLUMNS)
                 },
                 "reseller_id": pl.Series([row[1] for row in rows], dtype=pl.Int64),
                 "method": pl.Series([row[2] for row in rows], dtype=pl.Utf8),
-                "first_seen_at": pl.Series([now] * len(new)),
+                "first_seen_at": pl.Series([timezone.now()] * len(new)),
             }
         )
         insert_frame(ReportedReseller, frame)
-        for start in range(0, len(new), _KEY_BATCH):
-            existing.update(
-                ReportedReseller.objects.for_distributor(distributor_id)
-                .filter(key__in=new[start : start + _KEY_BATCH])
-                .values_list("key", "pk")
-            )
+        existing.update(spellings.filter(pk__gt=before).values_list("key", "pk"))
     return existing
 
 

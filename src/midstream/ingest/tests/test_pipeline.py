@@ -360,3 +360,43 @@ def test_an_x12_867_goes_through_the_same_pipeline(dist_a, catalog):
         2,
         1,
     )
+
+
+def test_a_text_longer_than_its_column_rejects_the_line_not_the_commit(dist_a, catalog):
+    long_name = "L" * 250
+    submission = ingest(
+        dist_a, sales_csv([*GOOD, f"A5;1;2026-10-04;W-1;1;EA;10.00;10.00;EUR;{long_name};"])
+    )
+    assert submission.status == "committed"
+    issue = SubmissionIssue.objects.unscoped().get(submission=submission, severity="error")
+    assert (issue.line, issue.code, issue.field) == (4, "value_too_long", "reseller_name")
+    assert issue.message == "reseller_name has 250 characters; at most 200."
+
+
+def test_a_run_overtaken_by_a_retry_commits_nothing(dist_a, catalog, monkeypatch):
+    from midstream.ingest import pipeline
+
+    submission = submit_report(
+        actor=None,
+        distributor=dist_a,
+        kind="sell_through",
+        file_name="slow.csv",
+        source="cli",
+        content=sales_csv(GOOD).encode(),
+        enqueue=False,
+    )
+    real_commit = pipeline._Run.commit
+    calls = []
+
+    def commit_after_a_retry(run):
+        if not calls:
+            calls.append(run.attempt)
+            # Meanwhile an operator retries and a second run claims the submission.
+            Submission.objects.unscoped().filter(pk=submission.pk).update(attempts=run.attempt + 1)
+        return real_commit(run)
+
+    monkeypatch.setattr(pipeline._Run, "commit", commit_after_a_retry)
+    result = process_submission(submission.pk)
+    assert result.status == "validating"
+    assert SellThroughFact.objects.unscoped().count() == 0
+    assert SubmissionIssue.objects.unscoped().count() == 0
