@@ -185,7 +185,7 @@ class _Issues:
         if isinstance(messages, pl.Series):
             message = messages.filter(mask)
         else:
-            message = pl.Series([messages] * rows.height, dtype=pl.Utf8)
+            message = _filled(None, messages, rows.height, pl.Utf8)
         self.frames.append(
             rows.with_columns(
                 pl.lit(field).alias("field"),
@@ -203,12 +203,17 @@ class _Issues:
         return pl.concat(self.frames, how="vertical").cast(ISSUE_SCHEMA)
 
 
+def _filled(name: str | None, value, length: int, dtype: pl.DataType) -> pl.Series:
+    """A column of one value (built by Polars, not from a Python list)."""
+    return pl.repeat(value, length, dtype=dtype, eager=True).alias(name or "")
+
+
 def _raw(frame: pl.DataFrame, spec: MappingSpec, name: str) -> pl.Series:
     """The stripped text feeding canonical field ``name`` ("" when no column feeds it)."""
     column = spec.columns.get(name)
     if column is not None and column in frame.columns:
         return frame.get_column(column).fill_null("").str.strip_chars().alias(name)
-    return pl.Series(name, [""] * frame.height, dtype=pl.Utf8)
+    return _filled(name, "", frame.height, pl.Utf8)
 
 
 def _plain_number_pattern(spec: MappingSpec, max_decimals: int) -> str:
@@ -229,10 +234,10 @@ def _numbers(
     """
     plain = raw.str.contains(_plain_number_pattern(spec, max_decimals))
     plain_text = raw.str.replace(",", ".", literal=True) if spec.decimal_separator == "," else raw
-    canonical = pl.Series(raw.name, [None] * raw.len(), dtype=pl.Utf8)
+    canonical = _filled(raw.name, None, raw.len(), pl.Utf8)
     canonical = plain_text.zip_with(plain, canonical)
-    codes = pl.Series("code", [None] * raw.len(), dtype=pl.Utf8)
-    messages = pl.Series("message", [None] * raw.len(), dtype=pl.Utf8)
+    codes = _filled("code", None, raw.len(), pl.Utf8)
+    messages = _filled("message", None, raw.len(), pl.Utf8)
     other = (~plain) & (raw != "")
     if other.any():
         texts: dict[str, str | None] = {}
@@ -320,7 +325,7 @@ class _Mapper:
         raw = self.raw(name)
         self.required(name, raw, where)
         if where is not None:
-            raw = raw.zip_with(where, pl.Series([""] * raw.len(), dtype=pl.Utf8))
+            raw = raw.zip_with(where, _filled(None, "", raw.len(), pl.Utf8))
         dtype = QUANTITY_TYPE if max_decimals == QUANTITY_DECIMALS else PRICE_TYPE
         values, codes, messages, canonical = _numbers(raw, self.spec, max_decimals, dtype)
         self._coded(name, codes, messages)
@@ -352,7 +357,7 @@ class _Mapper:
                 self.frame, unknown, "unit_of_measure", MappingCode.UNKNOWN_UNIT, messages
             )
         mapped = raw.replace_strict(dict(self.spec.unit_map), default=raw, return_dtype=pl.Utf8)
-        default = pl.Series("unit", [self.spec.default_unit] * raw.len(), dtype=pl.Utf8)
+        default = _filled("unit", self.spec.default_unit, raw.len(), pl.Utf8)
         return mapped.zip_with(reported, default).alias("unit"), reported.alias("unit_reported")
 
     def candidates(self) -> pl.Series:
@@ -400,7 +405,7 @@ def _map_sales(m: _Mapper) -> pl.DataFrame:
     m.required("invoice_number", invoice)
     transaction_type = m.raw("transaction_type").str.to_uppercase()
     quantity, _text = m.number("quantity", QUANTITY_DECIMALS)
-    is_return = pl.Series("is_return", [False] * quantity.len(), dtype=pl.Boolean)
+    is_return = _filled("is_return", False, quantity.len(), pl.Boolean)
     if spec.returns_convention is ReturnsConvention.TRANSACTION_TYPE:
         coded = transaction_type.is_in(list(spec.return_codes)) & quantity.is_not_null()
         quantity = (-quantity.abs()).zip_with(coded, quantity)
