@@ -352,6 +352,8 @@ class InventoryFact(DistributorOwned):
         ordering = ["submission_id", "line"]
         indexes = [
             models.Index(fields=["submission", "line"]),
+            # The latest position per distributor, location and product (inventory page).
+            models.Index(fields=["distributor", "location", "product", "as_of_date"]),
         ]
 
     def __str__(self) -> str:
