@@ -894,6 +894,11 @@ class _Reader852(_TransactionReader):
             for name, value in common.items():
                 fields.setdefault(name, value)
             self.copy_header(fields, ("period_start", "period_end"))
+            # The activity's date: ZA04/05 with qualifier 003 (invoice) or 050 (received),
+            # else the last day of the reported period (an 852 reports sales per period).
+            date = fields.get("date_003") or fields.get("date_050") or fields.get("period_end")
+            if date:
+                fields.setdefault("invoice_date", date)
             self._append(ReportKind.SELL_THROUGH, number, fields, identifiers, raw)
 
         if item_quantities:

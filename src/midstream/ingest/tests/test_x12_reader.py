@@ -488,6 +488,23 @@ def test_852_sdq_locations_and_sales_codes():
     assert inventory.identifiers == {"UP": "012345678905"}
 
 
+def test_852_sales_are_dated_by_their_za_date_else_the_period_end():
+    body = [
+        "XQ*H*20240101*20240131",
+        "N1*RL*DC*92*DC1",
+        "LIN**UP*1",
+        "ZA*QS*5*EA*003*20240115*IV*INV-1",
+        "LIN**UP*2",
+        "ZA*QS*2*EA",
+    ]
+    records = parse_x12(file_of("852", body)).records
+
+    assert [(r.fields["invoice_date"], r.fields.get("ref_IV")) for r in records] == [
+        ("20240115", "INV-1"),
+        ("20240131", None),
+    ]
+
+
 def test_852_qs_wins_over_ts_at_the_same_location():
     body = ["XQ*H*20240101", "N1*RL*DC*92*DC1", "LIN**UP*1", "ZA*TS*9*EA", "ZA*QS*9*EA"]
     records = parse_x12(file_of("852", body)).records

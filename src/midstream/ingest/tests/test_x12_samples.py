@@ -248,6 +248,8 @@ def test_852_activity_splits_into_inventory_and_sales():
         "price_basis": "DIS",
         "period_start": "19991205",
         "period_end": "19991205",
+        # No ZA date: the sale is dated the last day of the reported period.
+        "invoice_date": "19991205",
     }
     assert sale.identifiers["VC"] == "R-1224"
     assert second.fields == {
