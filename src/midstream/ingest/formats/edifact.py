@@ -956,6 +956,8 @@ class _MessageReader(ABC):
     def open_line(self, segment: Segment) -> None:
         self.end_header()
         self.close_line()
+        # A new line item: an RFF after it belongs to the line, not to the group's last NAD.
+        self.last_party = None
         self.line_count += 1
         line = _Line(start=segment, segments=[segment])
         _put(line.fields, "line_number", segment.value(1))

@@ -588,6 +588,17 @@ def test_slsrpt_line_split_by_date_gives_one_record_per_quantity():
     assert codes(parsed) == [(7, "MOA 203", "amount_not_split")]
 
 
+def test_slsrpt_rff_right_after_lin_belongs_to_the_line_not_the_last_party():
+    text = (
+        "UNB+UNOA:1+S+R+080101:0000+1'UNH+1+SLSRPT:D:96A:UN:EAN004'BGM+73E+X+9'"
+        "DTM+90:20080101:102'DTM+91:20080107:102'LOC+162+X1'NAD+BY+++Shop A'RFF+IT:ACC1'"
+        "LIN+1++0614141000012:EN'RFF+IV:INV1'QTY+153:1'UNT+11+1'UNZ+1+1'"
+    )
+    (record,) = parse_edifact(text.encode()).records
+    assert record.fields["invoice_number"] == "INV1"
+    assert record.parties["BY"].references == {"IT": "ACC1"}
+
+
 def test_slsrpt_line_problems():
     text = (
         "UNB+UNOA:1+S+R+080101:0000+1'UNH+1+SLSRPT:D:96A:UN:EAN004'BGM+73E+X+9'"
