@@ -111,3 +111,14 @@ def fast_password_hashing():
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def uploads_in_a_temporary_folder(tmp_path_factory):
+    """Stored report files (``MEDIA_ROOT/submissions``) go to a temporary folder, not var/."""
+    from django.test import override_settings
+
+    override = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    override.enable()
+    yield
+    override.disable()

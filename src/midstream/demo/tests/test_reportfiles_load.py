@@ -219,12 +219,6 @@ def test_every_format_through_the_pipeline():
             assert committed[(code, SELL_THROUGH)] >= 1, layout.format
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 3: the X12 852 reader gives a sales record no invoice_date (the ZA04=003 "
-    "date stays date_003), so the default X12 spec rejects every 852 sales line "
-    "(required_field_missing); needs a reader or mapping change outside the demo",
-)
 def test_852_sales_commit():
     data = generate(
         DemoParams.build(as_of=AS_OF, distributors=5, resellers=150, products=40, months=2, seed=5)
