@@ -197,6 +197,19 @@ class SubmissionIssue(DistributorOwned):
         return f"{self.code} at {self.line}"
 
 
+def _unchecked_fk(to, *, related_name: str = "+", **options) -> models.ForeignKey:
+    """A foreign key of a fact or rollup row: no index of its own and no database constraint
+    (see ``SellThroughFact``); ``on_delete=PROTECT`` still guards deletions through the ORM."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+        **options,
+    )
+
+
 class ReportedReseller(DistributorOwned):
     """A reseller as one distributor's reports name it: one row per distinct spelling.
 
@@ -248,32 +261,14 @@ class SellThroughFact(DistributorOwned):
     and ``amount`` are as reported, in ``currency``.
     """
 
-    distributor = models.ForeignKey(
-        "partners.Distributor",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.PROTECT,
-        related_name="sales",
-        db_index=False,
-        db_constraint=False,
-    )
+    distributor = _unchecked_fk("partners.Distributor")
+    submission = _unchecked_fk(Submission, related_name="sales")
     line = models.PositiveIntegerField()
     invoice_number = models.CharField(max_length=60, blank=True)
     invoice_line = models.CharField(max_length=20, blank=True)
     invoice_date = models.DateField()
     transaction_type = models.CharField(max_length=10, blank=True)
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    product = _unchecked_fk("catalog.Product")
     product_reference = models.CharField(max_length=80)
     quantity = models.DecimalField(max_digits=17, decimal_places=3)
     reported_quantity = models.DecimalField(max_digits=17, decimal_places=3)
@@ -281,25 +276,9 @@ class SellThroughFact(DistributorOwned):
     unit_price = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    reseller = models.ForeignKey(
-        "network.Reseller",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    reseller = _unchecked_fk("network.Reseller", null=True, blank=True)
     reseller_method = models.CharField(max_length=20, blank=True)
-    mention = models.ForeignKey(
-        "ReportedReseller",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    mention = _unchecked_fk("ReportedReseller", null=True, blank=True)
     end_customer_name = models.CharField(max_length=200, blank=True)
     contract_reference = models.CharField(max_length=60, blank=True)
 
@@ -316,30 +295,12 @@ class SellThroughFact(DistributorOwned):
 class InventoryFact(DistributorOwned):
     """One accepted inventory position: a product at a location on a date, in base units."""
 
-    distributor = models.ForeignKey(
-        "partners.Distributor",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.PROTECT,
-        related_name="positions",
-        db_index=False,
-        db_constraint=False,
-    )
+    distributor = _unchecked_fk("partners.Distributor")
+    submission = _unchecked_fk(Submission, related_name="positions")
     line = models.PositiveIntegerField()
     as_of_date = models.DateField()
     location = models.CharField(max_length=60, blank=True)
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    product = _unchecked_fk("catalog.Product")
     product_reference = models.CharField(max_length=80)
     reported_unit = models.CharField(max_length=10, blank=True)
     on_hand = models.DecimalField(max_digits=17, decimal_places=3, null=True, blank=True)
@@ -366,38 +327,12 @@ class SellThroughMonth(DistributorOwned):
     submission (false once superseded), so pages sum active rows and never scan facts.
     """
 
-    distributor = models.ForeignKey(
-        "partners.Distributor",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.PROTECT,
-        related_name="months",
-        db_index=False,
-        db_constraint=False,
-    )
+    distributor = _unchecked_fk("partners.Distributor")
+    submission = _unchecked_fk(Submission, related_name="months")
     active = models.BooleanField(default=True)
     month = models.DateField()
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    reseller = models.ForeignKey(
-        "network.Reseller",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    product = _unchecked_fk("catalog.Product")
+    reseller = _unchecked_fk("network.Reseller", null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     quantity = models.DecimalField(max_digits=17, decimal_places=3)
     amount = models.DecimalField(max_digits=22, decimal_places=4)
