@@ -92,8 +92,8 @@ from midstream.sales.models import SellInLine
 
 logger = logging.getLogger(__name__)
 
-# Bytes of CSV read per batch on the streaming path (about 300,000 lines of a typical report).
-CHUNK_BYTES = 32 * 1024 * 1024
+# Bytes of CSV read per batch on the streaming path (about 150,000 lines of a typical report).
+CHUNK_BYTES = 16 * 1024 * 1024
 # Accepted lines kept in memory before batches are spilled to Parquet files.
 SPILL_ROWS = 400_000
 _SAMPLE_BYTES = 64 * 1024
@@ -557,7 +557,9 @@ class _Run:
             warned = 0
             rejected = 0
             rollups: list[pl.DataFrame] = []
-            pending: list[pl.DataFrame] = []
+            # Checked batches wait where they were: in memory, or spilled to disk (one batch in
+            # memory at a time, however large the file).
+            pending: list[pl.DataFrame | Path] = []
             for batch in self.totals.batches:
                 lines = batch.lines
                 if isinstance(lines, Path):
@@ -571,7 +573,12 @@ class _Run:
                 )
                 accepted_frames += lines.height
                 warned += lines.get_column("_warned").sum()
-                pending.append(lines)
+                if isinstance(batch.lines, Path):
+                    lines.write_parquet(batch.lines, compression="lz4")
+                    pending.append(batch.lines)
+                else:
+                    pending.append(lines)
+                del lines
             issues = _group_issues(pl.concat(all_issues)) if all_issues else frames.empty_issues()
             has_errors = issues.filter(pl.col("severity") == ERROR).height > 0
             if self.policy == ErrorPolicy.REJECT_FILE and has_errors:
@@ -622,7 +629,8 @@ class _Run:
                 )
                 SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
             mention_ids = _store_mentions(s.distributor_id, self.mentions)
-            for lines in pending:
+            for part in pending:
+                lines = pl.read_parquet(part) if isinstance(part, Path) else part
                 if self.kind is ReportKind.INVENTORY:
                     insert_frame(InventoryFact, self.context.stock_facts(lines, s.pk))
                 else:

@@ -210,8 +210,11 @@ def test_inventory_report(dist_a, catalog):
     )
 
 
-def test_streaming_in_small_chunks_gives_the_same_result(dist_a, catalog, monkeypatch):
+@pytest.mark.parametrize("spill_rows", [1_000_000, 50], ids=["in memory", "spilled to disk"])
+def test_streaming_in_small_chunks_gives_the_same_result(dist_a, catalog, monkeypatch, spill_rows):
     from midstream.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "SPILL_ROWS", spill_rows)
 
     rows = [
         f"C{n};1;2026-10-{1 + n % 28:02d};{'W-1' if n % 2 else 'G-2'};{n % 5 + 1};EA;12.00;"
