@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/intake.py [--lines 1000000] [--db sqlite|postgresql|both]
         [--big 5000000] [--skip-import-export] [--import-export-lines 100000]
-        [--profile LINES] [--work-dir DIR] [--pg-option NAME=VALUE ...]
+        [--profile LINES] [--fk-probe] [--work-dir DIR] [--pg-option NAME=VALUE ...]
 
 What it does, for each database chosen with ``--db`` (default both):
 
@@ -44,7 +44,15 @@ Targets (issue 3), printed as PASS/FAIL, never asserted: each database at most 1
 
 ``--profile LINES`` runs instead of all that: a LINES-line file through the end-to-end path
 under cProfile on each chosen database, printing the top functions by own time and by
-cumulative time.
+cumulative time, and for PostgreSQL the statements the server logged as taking over 50 ms
+(server time cProfile cannot see). ``--fk-probe`` adds, after the PostgreSQL run, the cost of
+the fact table's foreign keys at commit, measured on the rows the pipeline wrote.
+
+Every measured ingest prints its stages (time to the first progress report of each stage),
+the load average before and after (the machine may be shared) and the git revision measured
+(plus uncommitted changes under src/midstream/ingest). The lines, accepted, warned and
+rejected counts are checked against what the generator knows the file holds. Workers run with
+``MIDSTREAM_DEBUG=0`` (no query log), as production does.
 
 The PostgreSQL server runs with its default settings (fsync and synchronous_commit on,
 shared_buffers 128MB) unless ``--pg-option`` adds ``-c NAME=VALUE`` settings. ``--work-dir``
