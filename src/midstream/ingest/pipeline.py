@@ -844,8 +844,7 @@ class _Context:
                 issues.append(
                     _coded(
                         IntakeCode.PRODUCT_NEVER_BOUGHT,
-                        f"{reference}: the distributor never bought this product from the vendor "
-                        f"({count} line(s)).",
+                        f"{reference}: the distributor never bought this product from the vendor.",
                         line=first,
                         field="product",
                         value=reference,
@@ -991,7 +990,7 @@ class _Context:
                 mention = mentions[text]
                 name, account, city = mention.name, mention.account_number, mention.city
                 if code is IntakeCode.RESELLER_MISSING:
-                    message = f"{count} line(s) name no reseller."
+                    message = "lines that name no reseller."
                 else:
                     label = name or account or mention.partner_id or mention.tax_id or "?"
                     extra = f" (account {account})" if account and name else ""
@@ -1001,7 +1000,7 @@ class _Context:
                         if code is IntakeCode.AMBIGUOUS_RESELLER
                         else "matches no reseller"
                     )
-                    message = f"{label!r}{extra}{where} {verb} ({count} line(s))."
+                    message = f"{label!r}{extra}{where} {verb}."
                 issues.append(
                     _coded(
                         code,
@@ -1500,10 +1499,33 @@ def _merge_rollups(parts: list[pl.DataFrame], submission: Submission) -> pl.Data
     )
 
 
+# Issues about a value many lines share: one row per value for the whole file.
+_GROUPED_CODES = [
+    str(IntakeCode.UNKNOWN_RESELLER),
+    str(IntakeCode.AMBIGUOUS_RESELLER),
+    str(IntakeCode.RESELLER_MISSING),
+    str(IntakeCode.PRODUCT_NEVER_BOUGHT),
+]
+
+
 def _group_issues(issues: pl.DataFrame) -> pl.DataFrame:
+    """Issues in line order; the per-batch rows of a shared value merged into one per file."""
     if "line_count" not in issues.columns:
         issues = issues.with_columns(pl.lit(1, dtype=pl.Int64).alias("line_count"))
-    return issues.sort(LINE, nulls_last=False, maintain_order=True)
+    grouped = pl.col("code").is_in(_GROUPED_CODES)
+    merged = (
+        issues.filter(grouped)
+        .group_by("code", "severity", "field", "value", maintain_order=True)
+        .agg(
+            pl.col(LINE).min(),
+            pl.col("message").first(),
+            pl.col("line_count").sum(),
+        )
+        .select(issues.columns)
+    )
+    return pl.concat([issues.filter(~grouped), merged]).sort(
+        LINE, nulls_last=False, maintain_order=True
+    )
 
 
 def _insert_issues(issues: pl.DataFrame, submission: Submission) -> None:

@@ -403,3 +403,16 @@ def test_a_run_overtaken_by_a_retry_commits_nothing(dist_a, catalog, monkeypatch
     assert result.status == "validating"
     assert SellThroughFact.objects.unscoped().count() == 0
     assert SubmissionIssue.objects.unscoped().count() == 0
+
+
+def test_a_spelling_shared_by_lines_in_several_batches_is_one_issue(dist_a, catalog, monkeypatch):
+    from midstream.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 200)
+    rows = [
+        f"D{n};1;2026-10-0{1 + n % 9};W-1;1;EA;10.00;10.00;EUR;Nobody Known;" for n in range(40)
+    ]
+    submission = ingest(dist_a, sales_csv(rows))
+    (issue,) = SubmissionIssue.objects.unscoped().filter(submission=submission)
+    assert (issue.code, issue.line, issue.line_count) == ("unknown_reseller", 2, 40)
+    assert issue.message == "'Nobody Known' matches no reseller."
