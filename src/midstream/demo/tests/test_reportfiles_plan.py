@@ -300,7 +300,6 @@ def test_every_file_reads_back_as_planned(small):
                         line,
                         amount=not is_852,
                         line_number=layout.line_numbers,
-                        date=not is_852,
                     )
                     for line in good
                 ]
