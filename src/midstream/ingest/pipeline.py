@@ -990,7 +990,7 @@ class _Context:
                 mention = mentions[text]
                 name, account, city = mention.name, mention.account_number, mention.city
                 if code is IntakeCode.RESELLER_MISSING:
-                    message = "lines that name no reseller."
+                    message = "no reseller is named on the line (the line count says how many)."
                 else:
                     label = name or account or mention.partner_id or mention.tax_id or "?"
                     extra = f" (account {account})" if account and name else ""
