@@ -661,6 +661,25 @@ class _TransactionReader(ABC):
                 return text
         return ""
 
+    def read_beginning(
+        self, root: _Node, tag: str, transaction: str, names: tuple[str, ...]
+    ) -> None:
+        """The beginning segment (BPT, BIA): its elements 1, 2… into the header by ``names``."""
+        segment = root.first(tag)
+        if segment is None:
+            self.log.warning(
+                root.number,
+                tag,
+                X12Code.MISSING_SEGMENT,
+                f"the {transaction} has no {tag} segment.",
+            )
+            return
+        _, elements = segment
+        for position, name in enumerate(names, start=1):
+            value = _value(elements, position)
+            if value:
+                self.document.header[name] = value
+
     def copy_header(self, fields: dict[str, str], names: tuple[str, ...]) -> None:
         header = self.document.header
         for name in names:
@@ -696,22 +715,12 @@ class _Reader867(_TransactionReader):
 
     def read_header(self, root: _Node) -> None:
         header = self.document.header
-        bpt = root.first("BPT")
-        if bpt is None:
-            self.log.warning(
-                root.number, "BPT", X12Code.MISSING_SEGMENT, "the 867 has no BPT segment."
-            )
-        else:
-            _, elements = bpt
-            for name, position in (
-                ("purpose_code", 1),
-                ("document_number", 2),
-                ("report_date", 3),
-                ("report_type_code", 4),
-            ):
-                value = _value(elements, position)
-                if value:
-                    header[name] = value
+        self.read_beginning(
+            root,
+            "BPT",
+            "867",
+            ("purpose_code", "document_number", "report_date", "report_type_code"),
+        )
         for _, elements in root.all("DTM"):
             qualifier, value = _value(elements, 1), _dtm_date(elements)
             if value and qualifier == REPORT_START:
@@ -1056,23 +1065,14 @@ class _Reader846(_TransactionReader):
 
     def read_header(self, root: _Node) -> None:
         header = self.document.header
-        bia = root.first("BIA")
-        if bia is None:
-            self.log.warning(
-                root.number, "BIA", X12Code.MISSING_SEGMENT, "the 846 has no BIA segment."
-            )
-        else:
-            _, elements = bia
-            for name, position in (
-                ("purpose_code", 1),
-                ("report_type_code", 2),
-                ("document_number", 3),
-                ("report_date", 4),
-                ("as_of_date", 4),
-            ):
-                value = _value(elements, position)
-                if value:
-                    header[name] = value
+        self.read_beginning(
+            root,
+            "BIA",
+            "846",
+            ("purpose_code", "report_type_code", "document_number", "report_date"),
+        )
+        if "report_date" in header:
+            header["as_of_date"] = header["report_date"]
         if "as_of_date" not in header:
             dates = {_value(e, 1): _dtm_date(e) for _, e in reversed(root.all("DTM"))}
             for qualifier in AS_OF_DATES:
