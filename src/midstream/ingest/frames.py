@@ -145,8 +145,6 @@ def records_frame(records: Sequence[MappedRecord], kind: ReportKind) -> pl.DataF
                 value = encode_candidates(record.product_candidates)
             else:
                 value = getattr(record, name)
-                if isinstance(value, str) or value is None:
-                    value = value if value is not None else None
             columns[name].append(value)
     return pl.DataFrame(
         {

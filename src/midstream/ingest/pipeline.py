@@ -117,6 +117,14 @@ class FileRejected(Exception):
         super().__init__("file rejected")
         self.issues = issues
 
+    @classmethod
+    def because(
+        cls, code: IntakeCode, message: str, issues: pl.DataFrame | None = None
+    ) -> FileRejected:
+        """The file rejected for one file-level reason, ahead of the line ``issues`` found."""
+        reason = issue_rows([_coded(code, message)])
+        return cls(reason if issues is None else pl.concat([reason, issues]))
+
 
 class _Overtaken(Exception):
     """Another run of the same submission (a retry) started after this one: stop quietly."""
@@ -326,16 +334,10 @@ class _Run:
         content = None
         if detected is not Format.CSV:
             if size > MAX_FILE_BYTES:
-                raise FileRejected(
-                    issue_rows(
-                        [
-                            _coded(
-                                IntakeCode.UNREADABLE_FILE,
-                                f"{self.submission.file_name}: {size:,} bytes; only CSV files "
-                                f"may be larger than {MAX_FILE_BYTES:,} bytes.",
-                            )
-                        ]
-                    )
+                raise FileRejected.because(
+                    IntakeCode.UNREADABLE_FILE,
+                    f"{self.submission.file_name}: {size:,} bytes; only CSV files may be larger "
+                    f"than {MAX_FILE_BYTES:,} bytes.",
                 )
             content = path.read_bytes()
             detected = detect_format(content, self.submission.file_name)
@@ -353,17 +355,10 @@ class _Run:
                 self._stream_csv(path, content)
             except _Fallback:
                 if size > MAX_FILE_BYTES:
-                    raise FileRejected(
-                        issue_rows(
-                            [
-                                _coded(
-                                    IntakeCode.UNREADABLE_FILE,
-                                    f"{self.submission.file_name}: files over "
-                                    f"{MAX_FILE_BYTES:,} bytes must be plain UTF-8 CSV "
-                                    "without quoted line breaks or ragged rows.",
-                                )
-                            ]
-                        )
+                    raise FileRejected.because(
+                        IntakeCode.UNREADABLE_FILE,
+                        f"{self.submission.file_name}: files over {MAX_FILE_BYTES:,} bytes must "
+                        "be plain UTF-8 CSV without quoted line breaks or ragged rows.",
                     ) from None
                 self._reset()
                 self._parsed(parse_csv(path.read_bytes(), kind=self.kind), Format.CSV)
@@ -582,39 +577,18 @@ class _Run:
             issues = _group_issues(pl.concat(all_issues)) if all_issues else frames.empty_issues()
             has_errors = issues.filter(pl.col("severity") == ERROR).height > 0
             if self.policy == ErrorPolicy.REJECT_FILE and has_errors:
-                raise FileRejected(
-                    pl.concat(
-                        [
-                            issue_rows(
-                                [
-                                    _coded(
-                                        IntakeCode.FILE_REJECTED,
-                                        f"{rejected} line(s) have errors and this distributor's "
-                                        "policy for this report kind is to reject the whole "
-                                        "file; nothing was counted.",
-                                    )
-                                ]
-                            ),
-                            issues,
-                        ]
-                    )
+                raise FileRejected.because(
+                    IntakeCode.FILE_REJECTED,
+                    f"{rejected} line(s) have errors and this distributor's policy for this "
+                    "report kind is to reject the whole file; nothing was counted.",
+                    issues,
                 )
             if accepted_frames == 0:
-                raise FileRejected(
-                    pl.concat(
-                        [
-                            issue_rows(
-                                [
-                                    _coded(
-                                        IntakeCode.NO_LINES,
-                                        f"no line of this {self.kind.value.replace('_', '-')} "
-                                        f"report was accepted ({self.totals.read} read).",
-                                    )
-                                ]
-                            ),
-                            issues,
-                        ]
-                    )
+                raise FileRejected.because(
+                    IntakeCode.NO_LINES,
+                    f"no line of this {self.kind.value.replace('_', '-')} report was accepted "
+                    f"({self.totals.read} read).",
+                    issues,
                 )
             version = (
                 Submission.objects.for_distributor(s.distributor_id)
@@ -687,11 +661,7 @@ class _Run:
             .get_column(LINE)
             .n_unique()
         )
-        period = None
-        try:
-            period = self.period()
-        except Exception:  # the period is a nicety on a rejected file
-            period = None
+        period = self.period()
         with transaction.atomic():
             self.check_still_ours()
             SubmissionIssue.objects.unscoped().filter(submission=s).delete()
