@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "midstream.sales",
     "midstream.ingest",
     "midstream.reports",
+    "midstream.matching",
+    "midstream.compliance",
     "midstream.portal",
     "midstream.demo",
 ]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/", include("midstream.portal.urls")),
     path("ingest/", include("midstream.ingest.urls")),
     path("reports/", include("midstream.reports.urls")),
+    path("matching/", include("midstream.matching.urls")),
+    path("compliance/", include("midstream.compliance.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

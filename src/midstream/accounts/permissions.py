@@ -30,6 +30,11 @@ class Perm(StrEnum):
     # Distributor reports: submissions, sell-through and inventory facts.
     VIEW_SELLTHROUGH = "view_sellthrough"
     SUBMIT_REPORTS = "submit_reports"
+    # Reseller and part-number matching: the review queue (issue 4).
+    REVIEW_MATCHES = "review_matches"
+    # Reporting compliance: calendars, statuses, reminders (issue 4).
+    VIEW_COMPLIANCE = "view_compliance"
+    MANAGE_COMPLIANCE = "manage_compliance"
 
 
 _ALL_VENDOR_VIEW = {
@@ -41,6 +46,7 @@ _ALL_VENDOR_VIEW = {
     Perm.VIEW_AUDIT,
     Perm.USE_API_TOKENS,
     Perm.VIEW_SELLTHROUGH,
+    Perm.VIEW_COMPLIANCE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -52,6 +58,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.CHANGE_RESELLERS,
             Perm.CHANGE_AGREEMENTS,
             Perm.SUBMIT_REPORTS,
+            Perm.REVIEW_MATCHES,
+            Perm.MANAGE_COMPLIANCE,
         }
     ),
     Role.FINANCE: frozenset(_ALL_VENDOR_VIEW | {Perm.IMPORT_SELLIN, Perm.MANAGE_FINANCE_SETTINGS}),
@@ -67,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.USE_API_TOKENS,
             Perm.VIEW_SELLTHROUGH,
             Perm.SUBMIT_REPORTS,
+            Perm.VIEW_COMPLIANCE,
         }
     ),
     Role.DISTRIBUTOR_USER: frozenset(
@@ -79,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.USE_API_TOKENS,
             Perm.VIEW_SELLTHROUGH,
             Perm.SUBMIT_REPORTS,
+            Perm.VIEW_COMPLIANCE,
         }
     ),
 }

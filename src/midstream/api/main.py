@@ -72,10 +72,12 @@ def _register_routers() -> None:
     from midstream.accounts.api import router as accounts_router
     from midstream.agreements.api import router as agreements_router
     from midstream.catalog.api import router as catalog_router
+    from midstream.compliance.api import router as compliance_router
     from midstream.core.api import router as core_router
     from midstream.ingest.api import router as ingest_router
     from midstream.ingest.submission_api import router as submission_router
     from midstream.ingest.version_api import router as version_router
+    from midstream.matching.api import router as matching_router
     from midstream.network.api import router as network_router
     from midstream.partners.api import router as partners_router
     from midstream.reports.api import router as reports_router
@@ -92,6 +94,8 @@ def _register_routers() -> None:
     api.add_router("/submissions", submission_router)
     api.add_router("/submissions", version_router)
     api.add_router("/", reports_router)
+    api.add_router("/matching", matching_router)
+    api.add_router("/compliance", compliance_router)
 
 
 _register_routers()
