@@ -14,4 +14,6 @@ RULES = [
     page("portal:home", Perm.VIEW_DISTRIBUTORS, ok=PAGE_OR_REDIRECT),
     page("portal:upload", Perm.SUBMIT_REPORTS, ok=PAGE_OR_REDIRECT),
     page("portal:upload", Perm.SUBMIT_REPORTS, method="POST", ok=PAGE_OR_REDIRECT),
+    # Vendor staff are sent to the compliance heat map.
+    page("portal:compliance", Perm.VIEW_COMPLIANCE, ok=PAGE_OR_REDIRECT),
 ]
