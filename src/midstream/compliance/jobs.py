@@ -4,14 +4,17 @@
 the reminders due that day. ``midstream compliance``, the API's recompute and the periodic
 task all call it.
 
-The schedule: each worker runs a ``PeriodicScheduler`` thread that looks every minute whether
-the job is due. The job's ``JobRun`` row says when it last started; a worker starts it only
-by moving that time forward with one conditional UPDATE
-(``… SET last_started_at = now WHERE last_started_at <= now - interval``), which at most one
-worker can win per interval (on PostgreSQL a concurrent UPDATE waits for the first to commit
-and then no longer matches; on SQLite writes take turns). The winner does not run the job in
-its thread: it queues the ``compliance_job`` task in the same transaction, so the job runs
-like any other task, once, on whichever worker takes it, never beside a task in one worker.
+The schedule: each worker runs a ``PeriodicScheduler`` thread that looks every minute (the
+first time a minute after the worker started) whether the job is due. The job's ``JobRun``
+row says when it last started; a worker starts it only by moving that time forward with one
+conditional UPDATE (``… SET last_started_at = now WHERE last_started_at <= now -
+interval``), which at most one worker can win per interval (on PostgreSQL a concurrent UPDATE
+waits for the first to commit and then no longer matches; on SQLite writes take turns). The
+winner does not run the job in its thread: it queues the ``compliance_job`` task in the same
+transaction, so the job runs like any other task, once, on whichever worker takes it, never
+beside a task in one worker. A schedule seen for the first time (a new database) first runs
+``FIRST_RUN_DELAY_SECONDS`` after that, not at once: a worker started for a moment does not
+set off the whole job.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from midstream.compliance.services import RecomputeSummary, recompute
 JOB_NAME = "compliance"
 DEFAULT_INTERVAL_SECONDS = 3600
 TICK_SECONDS = 60
+FIRST_RUN_DELAY_SECONDS = 300
 
 
 def job_interval() -> int:
@@ -71,13 +75,25 @@ def describe(summary: RecomputeSummary, reminders: ReminderSummary | None) -> st
     return text
 
 
-def claim_job(name: str, *, interval_seconds: int, worker_id: str, now: dt.datetime) -> bool:
+def claim_job(
+    name: str,
+    *,
+    interval_seconds: int,
+    worker_id: str,
+    now: dt.datetime,
+    first_run_delay_seconds: int = 0,
+) -> bool:
     """Start ``name`` if its interval has passed since it last started; True for the winner.
 
-    Call inside a transaction with whatever the winner must do (queue the task), so that a
-    failure after the claim leaves the job unclaimed.
+    A schedule without a row yet is created so that it is first due
+    ``first_run_delay_seconds`` from ``now``. Call inside a transaction with whatever the
+    winner must do (queue the task), so that a failure after the claim leaves the job
+    unclaimed.
     """
-    JobRun.objects.get_or_create(name=name)
+    first_due = now + dt.timedelta(seconds=first_run_delay_seconds - interval_seconds)
+    JobRun.objects.get_or_create(
+        name=name, defaults={"last_started_at": first_due if first_run_delay_seconds else None}
+    )
     due = Q(last_started_at__isnull=True) | Q(
         last_started_at__lte=now - dt.timedelta(seconds=interval_seconds)
     )
@@ -113,12 +129,14 @@ class PeriodicScheduler:
         say: Callable[[str], None],
         interval_seconds: int | None = None,
         tick_seconds: float = TICK_SECONDS,
+        first_run_delay_seconds: int = FIRST_RUN_DELAY_SECONDS,
     ):
         self.worker_id = worker_id
         self.queue_name = queue_name
         self.say = say
         self.interval_seconds = interval_seconds or job_interval()
         self.tick_seconds = tick_seconds
+        self.first_run_delay_seconds = first_run_delay_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -134,6 +152,7 @@ class PeriodicScheduler:
                 interval_seconds=self.interval_seconds,
                 worker_id=self.worker_id,
                 now=now or timezone.now(),
+                first_run_delay_seconds=self.first_run_delay_seconds,
             ):
                 return None
             result = compliance_job.using(queue_name=self.queue_name).enqueue()
@@ -152,7 +171,7 @@ class PeriodicScheduler:
             self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.wait(self.tick_seconds):
             try:
                 self.tick()
             except DatabaseError as error:
@@ -160,4 +179,3 @@ class PeriodicScheduler:
                 self.say(f"worker {self.worker_id}: periodic jobs: {error}; trying again later")
             finally:
                 connections.close_all()  # this thread's connections only
-            self._stop.wait(self.tick_seconds)

@@ -4,8 +4,9 @@ A thin adapter over django-tasks-db's own worker (``django_tasks_db`` ``db_worke
 claiming of tasks, the signal handling and the bookkeeping of results are that package's, so
 any number of ``midstream worker`` processes (on any number of machines) share one queue.
 This command adds the names Midstream uses, ``--once``, plain progress lines, a word about
-submissions left open by a stopped worker, and, on SQLite, riding out a database that another
-process holds locked for longer than the connection's timeout.
+submissions left open by a stopped worker, on SQLite, riding out a database that another
+process holds locked for longer than the connection's timeout, and the periodic jobs (issue 4:
+the compliance job, see ``midstream.compliance.jobs``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
+from midstream.compliance.jobs import PeriodicScheduler
 from midstream.ingest.choices import OPEN_STATUSES
 from midstream.ingest.models import Submission
 from midstream.ingest.tasks import ingest_submission
@@ -47,6 +49,12 @@ the previous version, the queue records the task as failed and the submission st
 (received, parsing or validating), and the worker exits with status 1. A worker killed
 outright (SIGKILL, power loss) leaves the same state, except that the queue still shows the
 task as running.
+
+Periodic jobs: unless --once or --no-periodic, each worker also looks every minute whether
+the compliance job is due (every MIDSTREAM_COMPLIANCE_INTERVAL seconds, default 3600: the
+reporting calendar, statuses and scores as of today, and the reminder e-mails due today). The
+workers share one schedule in the database, so the job is queued once per interval however
+many workers run, and it then runs as an ordinary task on one of them.
 
 A submission left open that way is not picked up again by itself: requeue it with
 `midstream ingest --retry ID` or the Retry button on its page, once no worker is processing
@@ -155,8 +163,14 @@ class Command(BaseCommand):
             help="the name this worker records on the tasks it runs (default: random); "
             "must be unique among the running workers, at most 64 characters",
         )
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="do not queue the periodic jobs (the compliance statuses and reminders); "
+            "--once never does",
+        )
 
-    def handle(self, *args, queue, interval, max_tasks, once, worker_id, **options):
+    def handle(self, *args, queue, interval, max_tasks, once, worker_id, no_periodic, **options):
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         if not isinstance(backend, DatabaseBackend):
             raise CommandError(
@@ -184,6 +198,13 @@ class Command(BaseCommand):
             worker_id=worker_id,
         )
         mode = "until the queue is empty" if once else "until stopped"
+        scheduler = None
+        if not once and not no_periodic:
+            scheduler = PeriodicScheduler(
+                worker_id=worker_id,
+                queue_name="default" if "*" in queues else queues[0],
+                say=self._say,
+            )
         worker.configure_signals()
         try:
             self._say(
@@ -191,6 +212,8 @@ class Command(BaseCommand):
                 f"{', '.join(queues)}, {mode}"
             )
             self._notice_open_submissions()
+            if scheduler is not None:
+                scheduler.start()
             self._run(worker)
         except SystemExit:
             # A second signal outside a task (inside one, db_worker records the task failed).
@@ -198,6 +221,8 @@ class Command(BaseCommand):
             raise
         finally:
             worker.reset_signals()
+            if scheduler is not None:
+                scheduler.stop()
         self._say(f"worker {worker_id}: stopped after {_tasks(worker._run_tasks)}")
         if worker.abandoned:
             raise CommandError("a task was abandoned", returncode=1)
