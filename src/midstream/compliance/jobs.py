@@ -128,15 +128,17 @@ class PeriodicScheduler:
         queue_name: str,
         say: Callable[[str], None],
         interval_seconds: int | None = None,
-        tick_seconds: float = TICK_SECONDS,
-        first_run_delay_seconds: int = FIRST_RUN_DELAY_SECONDS,
+        tick_seconds: float | None = None,
+        first_run_delay_seconds: int | None = None,
     ):
         self.worker_id = worker_id
         self.queue_name = queue_name
         self.say = say
         self.interval_seconds = interval_seconds or job_interval()
-        self.tick_seconds = tick_seconds
-        self.first_run_delay_seconds = first_run_delay_seconds
+        self.tick_seconds = TICK_SECONDS if tick_seconds is None else tick_seconds
+        self.first_run_delay_seconds = (
+            FIRST_RUN_DELAY_SECONDS if first_run_delay_seconds is None else first_run_delay_seconds
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
