@@ -507,7 +507,7 @@ def generate_matching_set(
         row = builder.build(kind)
         if row is None:
             continue
-        key = astuple(row)[:7]
+        key = tuple(" ".join(value.split()) for value in astuple(row)[:7])
         if key in seen:
             continue
         seen.add(key)

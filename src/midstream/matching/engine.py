@@ -25,6 +25,7 @@ Pure Python plus rapidfuzz: no Django, no database, deterministic (ties break on
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -317,48 +318,63 @@ class FuzzyResellerMatcher:
     # -- one mention
 
     def _decide(self, index: MasterIndex, mention: ResellerMention) -> MentionResult:
+        """Cheap blocks first; the wider ones unless a candidate already scores 100.
+
+        The candidates do not depend on the thresholds, so a decision is a function of the
+        scores and the thresholds alone (the benchmark's threshold curve relies on it).
+        """
         query = _query(mention)
         if not query.name.tokens:
             return MentionResult(Decision.NEW, None, FUZZY, Decimal(0), reason="no name")
-        candidates = self._candidates(index, query)
+        candidates = self._near_candidates(index, query)
         scored = self._score_candidates(index, query, candidates)
-        without_place = not (query.postal or query.city)
-        if without_place and (not scored or scored[0].score < self.thresholds.upper):
-            candidates |= self._country_scan(index, query)
+        if query.city and (not scored or scored[0].score < MAX_SCORE):
+            candidates |= self._city_candidates(index, query)
+            scored = self._score_candidates(index, query, candidates)
+        if not (query.postal or query.city) and (not scored or scored[0].score < MAX_SCORE):
+            candidates |= self._country_candidates(index, query)
             scored = self._score_candidates(index, query, candidates)
         return self._decision(scored)
 
-    def _candidates(self, index: MasterIndex, query: _Query) -> set[int]:
-        country = query.country
+    def _countries(self, index: MasterIndex, query: _Query) -> list[str]:
+        return [query.country] if query.country else sorted(index.by_country)
+
+    def _near_candidates(self, index: MasterIndex, query: _Query) -> set[int]:
+        """Same normalised name, same postal code, the rarest shared words, the acronym."""
         found: set[int] = set()
-        countries = [country] if country else sorted(index.by_country)
-        for code in countries:
+        for code in self._countries(index, query):
+            found.update(index.by_key.get((code, query.name.sorted_key), ()))
             if query.postal:
                 found.update(index.by_postal.get((code, query.postal), ()))
-            if query.city:
-                block = (code, query.city)
-                members = index.by_city.get(block)
-                if members:
-                    if len(members) <= CITY_BLOCK_ALL:
-                        found.update(members)
-                    else:
-                        best = process.extract(
-                            query.name.sorted_key,
-                            index.choices(block, members),
-                            scorer=fuzz.ratio,
-                            limit=CITY_BLOCK_BEST,
-                        )
-                        found.update(members[position] for _text, _score, position in best)
-            found.update(index.by_key.get((code, query.name.sorted_key), ()))
             found.update(_token_candidates(index, code, query.name))
             if len(query.name.tokens) == 1:
                 found.update(index.by_acronym.get((code, query.name.tokens[0]), ()))
         return found
 
-    def _country_scan(self, index: MasterIndex, query: _Query) -> set[int]:
+    def _city_candidates(self, index: MasterIndex, query: _Query) -> set[int]:
+        """The best-named spellings of the mention's city (all of a small city)."""
         found: set[int] = set()
-        countries = [query.country] if query.country else sorted(index.by_country)
-        for code in countries:
+        for code in self._countries(index, query):
+            block = (code, query.city)
+            members = index.by_city.get(block)
+            if not members:
+                continue
+            if len(members) <= CITY_BLOCK_ALL:
+                found.update(members)
+                continue
+            best = process.extract(
+                query.name.sorted_key,
+                index.choices(block, members),
+                scorer=fuzz.ratio,
+                limit=CITY_BLOCK_BEST,
+            )
+            found.update(members[position] for _text, _score, position in best)
+        return found
+
+    def _country_candidates(self, index: MasterIndex, query: _Query) -> set[int]:
+        """For a mention without postal code or city: the best-named of the country."""
+        found: set[int] = set()
+        for code in self._countries(index, query):
             members = index.by_country.get(code)
             if not members:
                 continue
@@ -428,40 +444,44 @@ class FuzzyResellerMatcher:
         return candidates
 
     def _decision(self, scored: list[Candidate]) -> MentionResult:
-        thresholds = self.thresholds
-        if not scored:
-            return MentionResult(Decision.NEW, None, FUZZY, Decimal(0), reason="no candidate")
-        best = scored[0]
-        runner = scored[1] if len(scored) > 1 else None
-        kept = tuple(scored[:CANDIDATES_KEPT])
-        common = {
-            "method": FUZZY,
-            "score": best.score,
-            "runner_up_id": runner.reseller_id if runner else None,
-            "runner_up_score": runner.score if runner else None,
-            "candidates": kept,
-        }
-        if best.score < thresholds.lower:
+        return decide(scored, self.thresholds)
+
+
+def decide(scored: Sequence[Candidate], thresholds: Thresholds) -> MentionResult:
+    """The decision for a mention's candidates (best first) under ``thresholds``."""
+    if not scored:
+        return MentionResult(Decision.NEW, None, FUZZY, Decimal(0), reason="no candidate")
+    best = scored[0]
+    runner = scored[1] if len(scored) > 1 else None
+    kept = tuple(scored[:CANDIDATES_KEPT])
+    common = {
+        "method": FUZZY,
+        "score": best.score,
+        "runner_up_id": runner.reseller_id if runner else None,
+        "runner_up_score": runner.score if runner else None,
+        "candidates": kept,
+    }
+    if best.score < thresholds.lower:
+        return MentionResult(
+            Decision.NEW, None, reason="best score below the lower threshold", **common
+        )
+    if best.score >= thresholds.upper:
+        if runner is None or best.score - runner.score >= thresholds.margin:
             return MentionResult(
-                Decision.NEW, None, reason="best score below the lower threshold", **common
-            )
-        if best.score >= thresholds.upper:
-            if runner is None or best.score - runner.score >= thresholds.margin:
-                return MentionResult(
-                    Decision.AUTO,
-                    best.reseller_id,
-                    reason="score at or above the upper threshold",
-                    **common,
-                )
-            return MentionResult(
-                Decision.REVIEW,
+                Decision.AUTO,
                 best.reseller_id,
-                reason=f"runner-up within {thresholds.margin} points",
+                reason="score at or above the upper threshold",
                 **common,
             )
         return MentionResult(
-            Decision.REVIEW, best.reseller_id, reason="score between the thresholds", **common
+            Decision.REVIEW,
+            best.reseller_id,
+            reason=f"runner-up within {thresholds.margin} points",
+            **common,
         )
+    return MentionResult(
+        Decision.REVIEW, best.reseller_id, reason="score between the thresholds", **common
+    )
 
 
 def _token_candidates(index: MasterIndex, country: str, name: NameKey) -> list[int]:
@@ -470,15 +490,16 @@ def _token_candidates(index: MasterIndex, country: str, name: NameKey) -> list[i
     if not size:
         return []
     weights: dict[int, float] = defaultdict(float)
+    limit = max(50, size // 20)
     for token in set(name.tokens):
         postings = index.by_token.get((country, token))
-        if not postings or len(postings) > max(50, size // 10):
+        if not postings or len(postings) > limit:
             continue
-        weight = math.log(size / len(postings))
+        weight = -math.log(size / len(postings))
         for name_index in postings:
             weights[name_index] += weight
-    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
-    return [name_index for name_index, _weight in ranked[:TOKEN_CANDIDATES]]
+    best = heapq.nsmallest(TOKEN_CANDIDATES, zip(weights.values(), weights.keys(), strict=True))
+    return [name_index for _weight, name_index in best]
 
 
 def _query(mention: ResellerMention) -> _Query:
@@ -496,7 +517,9 @@ def _query(mention: ResellerMention) -> _Query:
 
 
 def _decimal(value: float) -> Decimal:
-    return Decimal(str(round(value, 1))).quantize(SCORE_PLACES)
+    """A score with one decimal, half away from zero: 96.25 → 96.3."""
+    tenths = math.floor(abs(value) * 10 + 0.5)
+    return Decimal(tenths if value >= 0 else -tenths).scaleb(-1)
 
 
 # ------------------------------------------------------------------------------- scoring

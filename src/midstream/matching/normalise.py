@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # ---------------------------------------------------------------------------------- folding
@@ -276,6 +276,8 @@ def _misspelt_legal_form(token: str) -> str:
     if len(token) < 3 or not token.isalpha():
         return ""
     for form in _misspellable_forms():
+        if form[0] != token[0] or abs(len(form) - len(token)) > 1:
+            continue
         if len(token) == len(form) + 1:
             if any(token[:i] + token[i + 1 :] == form for i in range(1, len(token) - 1)):
                 return form
@@ -400,14 +402,12 @@ class NameKey:
     legal_form: str = ""
     branch: bool = False
     written: tuple[str, ...] = ()  # the same words before abbreviations were spelled out
+    key: str = field(init=False, compare=False, repr=False)
+    sorted_key: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        return " ".join(self.tokens)
-
-    @property
-    def sorted_key(self) -> str:
-        return " ".join(sorted(self.tokens))
+    def __post_init__(self):
+        object.__setattr__(self, "key", " ".join(self.tokens))
+        object.__setattr__(self, "sorted_key", " ".join(sorted(self.tokens)))
 
 
 def normalise_name(raw: str, *, city: str = "") -> NameKey:

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401  (pages are added here)
+from django.urls import path
+
+from midstream.matching import views
 
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/", views.settings_view, name="settings"),
+]
