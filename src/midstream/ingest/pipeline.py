@@ -36,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -86,6 +86,7 @@ from midstream.ingest.resolve.products import ProductResolver
 from midstream.ingest.resolve.resellers import ResellerMention, ResellerResolver
 from midstream.ingest.rules import RULES, IntakeCode
 from midstream.ingest.selectors import current_profile
+from midstream.ingest.streamwrite import SideChannel, StreamWriter
 from midstream.ingest.submissions import stored_file_path
 from midstream.partners.models import Distributor
 from midstream.sales.models import SellInLine
@@ -286,6 +287,11 @@ class _Run:
         self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
         # Distinct reseller spellings: key → (fields as reported, reseller id, method).
         self.mentions: dict[str, tuple] = {}
+        # PostgreSQL, sell-through CSV: facts are copied batch by batch (``_stream_copying``).
+        self.writer: StreamWriter | None = None
+        self.side: SideChannel | None = None
+        self.rollup_parts: list[pl.DataFrame] = []
+        self.known_mentions: set[str] = set()
 
     # progress ─────────────────────────────────────────────────────────────────────────
 
@@ -297,7 +303,10 @@ class _Run:
             values["status"] = status
         if total is not None:
             values["lines_total"] = total
-        Submission.objects.unscoped().filter(pk=self.submission.pk).update(**values)
+        if self.side is not None:
+            self.side.update(Submission._meta.db_table, self.submission.pk, values)
+        else:
+            Submission.objects.unscoped().filter(pk=self.submission.pk).update(**values)
         for name, value in values.items():
             setattr(self.submission, name, value)
         if self.on_progress is not None:
@@ -352,6 +361,9 @@ class _Run:
         self.progress(stage=Stage.READING)
         if detected is Format.CSV:
             try:
+                if self._can_copy_while_mapping():
+                    self._stream_copying(path, content)
+                    return
                 self._stream_csv(path, content)
             except _Fallback:
                 if size > MAX_FILE_BYTES:
@@ -374,7 +386,65 @@ class _Run:
             )
         self.commit()
 
+    def _can_copy_while_mapping(self) -> bool:
+        return (
+            connection.vendor == "postgresql"
+            and self.kind is ReportKind.SELL_THROUGH
+            and self.policy != ErrorPolicy.REJECT_FILE
+        )
+
+    def _stream_copying(self, path: Path, content: bytes | None) -> None:
+        """Stream a CSV, copying each checked batch's facts while the next one is mapped.
+
+        One transaction from the first batch to the commit, as ``commit`` has it: nothing is
+        seen before the end and a failure anywhere rolls all of it back. The distributor's row
+        is locked first, so this distributor's submissions commit one after another and new
+        reseller spellings are stored by one run at a time.
+        """
+        s = self.submission
+        # Progress goes through a second connection, unless a caller's transaction (a test's)
+        # holds the submission row unseen by others: then it stays in this one.
+        side = None if connection.in_atomic_block else SideChannel()
+        try:
+            with transaction.atomic():
+                Distributor.objects.unscoped().select_for_update().filter(
+                    pk=s.distributor_id
+                ).first()
+                mention_ids = dict(
+                    ReportedReseller.objects.for_distributor(s.distributor_id).values_list(
+                        "key", "pk"
+                    )
+                )
+                self.known_mentions = set(mention_ids)
+                connection.ensure_connection()
+                self.side = side
+                context = self.context
+                self.writer = StreamWriter(
+                    raw_connection=connection.connection,
+                    distributor_id=s.distributor_id,
+                    mention_ids=mention_ids,
+                    make_facts=lambda lines, ids: context.sale_facts(lines, s.pk, ids),
+                    mention_frame=lambda new: _mention_frame(s.distributor_id, new),
+                    on_facts=lambda facts: self.rollup_parts.append(_rollup(facts)),
+                )
+                try:
+                    self._stream_csv(path, content)
+                    self.writer.close()
+                    self.progress(stage=Stage.COMMITTING)
+                except BaseException:
+                    self.writer.abandon()
+                    raise
+                finally:
+                    self.side = None
+                self.commit()
+        finally:
+            if side is not None:
+                side.close()
+
     def _reset(self) -> None:
+        self.writer = None
+        self.rollup_parts = []
+        self.known_mentions = set()
         self.mentions = {}
         self.totals = _Totals()
         self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
@@ -386,7 +456,12 @@ class _Run:
     def _spec(self, family: FormatFamily, columns: list[str]) -> MappingSpec:
         profile = current_profile(self.distributor.pk, str(self.kind), str(family))
         if profile is not None:
-            Submission.objects.unscoped().filter(pk=self.submission.pk).update(profile=profile)
+            if self.side is not None:
+                self.side.update(
+                    Submission._meta.db_table, self.submission.pk, {"profile_id": profile.pk}
+                )
+            else:
+                Submission.objects.unscoped().filter(pk=self.submission.pk).update(profile=profile)
             return profile.mapping_spec()
         if family is FormatFamily.TABULAR:
             return spec_from_suggestion(columns, self.kind)
@@ -485,8 +560,15 @@ class _Run:
         lines = lines.with_columns(
             (pl.col("_warned") | pl.col(LINE).is_in(warned.implode())).alias("_warned")
         )
-        # Keep only what the commit writes or checks (memory: a batch can wait for minutes).
-        lines = lines.select(_KEEP[self.kind])
+        if self.writer is not None:
+            new = {k: v for k, v in self.mentions.items() if k not in self.known_mentions}
+            self.known_mentions.update(new)
+            self.writer.put(lines.select(_KEEP[self.kind]), new)
+            # What the commit still checks: the report period, lines counted elsewhere.
+            lines = lines.select(LINE, "invoice_date", "invoice_number", "_key", "_warned")
+        else:
+            # Keep only what the commit writes or checks (a batch can wait for minutes).
+            lines = lines.select(_KEEP[self.kind])
         date_column = "as_of_date" if self.kind is ReportKind.INVENTORY else "invoice_date"
         if lines.height:
             low, high = lines.get_column(date_column).min(), lines.get_column(date_column).max()
@@ -496,7 +578,7 @@ class _Run:
         batch = _Batch(lines=lines, issues=issues, read=read, rejected=rejected_lines.n_unique())
         self.totals.read += read
         self.totals.in_memory += lines.height
-        if self.totals.in_memory > SPILL_ROWS:
+        if self.writer is None and self.totals.in_memory > SPILL_ROWS:
             self._spill()
         self.totals.batches.append(batch)
         self.progress()
@@ -526,11 +608,22 @@ class _Run:
         return _month_start(self.totals.min_date), _month_end(self.totals.max_date)
 
     def commit(self) -> None:
+        """Check what needs the whole file, then write (or, streamed, finish writing) it all.
+
+        Streamed (``_stream_copying``), the facts are already in this transaction and the
+        distributor is already locked; the lines counted by another submission are taken out
+        again here, and the rollups come from the parts the writer summed.
+        """
         period = self.period()
-        self.progress(stage=Stage.COMMITTING)
+        streamed = self.writer is not None
+        if not streamed:
+            self.progress(stage=Stage.COMMITTING)
         s = self.submission
         with transaction.atomic():
-            Distributor.objects.unscoped().select_for_update().filter(pk=s.distributor_id).first()
+            if not streamed:
+                Distributor.objects.unscoped().select_for_update().filter(
+                    pk=s.distributor_id
+                ).first()
             self.check_still_ours()
             previous = None
             if period is not None:
@@ -555,10 +648,15 @@ class _Run:
             # Checked batches wait where they were: in memory, or spilled to disk (one batch in
             # memory at a time, however large the file).
             pending: list[pl.DataFrame | Path] = []
+            withdrawn: list[pl.Series] = []
             for batch in self.totals.batches:
                 lines = batch.lines
                 if isinstance(lines, Path):
                     lines = pl.read_parquet(lines)
+                if streamed and counted.len():
+                    withdrawn.append(
+                        lines.filter(pl.col("_key").is_in(counted.implode())).get_column(LINE)
+                    )
                 lines, late = self.context.final_checks(lines, period, counted)
                 issues = pl.concat([batch.issues, late])
                 all_issues.append(issues)
@@ -568,7 +666,9 @@ class _Run:
                 )
                 accepted_frames += lines.height
                 warned += lines.get_column("_warned").sum()
-                if isinstance(batch.lines, Path):
+                if streamed:
+                    pass  # written already
+                elif isinstance(batch.lines, Path):
                     lines.write_parquet(batch.lines, compression="lz4")
                     pending.append(batch.lines)
                 else:
@@ -602,7 +702,12 @@ class _Run:
                     status=SubmissionStatus.SUPERSEDED
                 )
                 SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
-            mention_ids = _store_mentions(s.distributor_id, self.mentions)
+            if streamed:
+                rollups = self.rollup_parts
+                lines_out = pl.concat(withdrawn) if withdrawn else pl.Series([], dtype=pl.Int64)
+                if lines_out.len():
+                    rollups.append(_withdraw_facts(s, lines_out.to_list(), rollups[0].schema))
+            mention_ids = {} if streamed else _store_mentions(s.distributor_id, self.mentions)
             for part in pending:
                 lines = pl.read_parquet(part) if isinstance(part, Path) else part
                 if self.kind is ReportKind.INVENTORY:
@@ -735,6 +840,10 @@ class _Context:
     list_prices: pl.DataFrame
     agreement_currency: str
     rates: object
+    # Answers already worked out, by distinct value: a file repeats the same products and
+    # reseller spellings in every batch, and they depend only on the reference data above.
+    product_answers: dict = field(default_factory=dict)
+    reseller_answers: dict = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -852,16 +961,14 @@ class _Context:
     def _products(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
         keys = lines.select("candidates", "unit", "unit_reported").unique()
         product_ids, references, factors = [], [], []
-        for candidates, unit, reported in keys.iter_rows():
-            match = self.products.resolve(decode_candidates(candidates)) if candidates else None
-            if match is None:
-                product_ids.append(None)
-                references.append(None)
-                factors.append(None)
-                continue
-            product_ids.append(match.product_id)
-            references.append(f"{match.method}:{match.value}"[:80])
-            factors.append(match.factor_for(unit if reported else None))
+        answers = self.product_answers
+        for key in keys.iter_rows():
+            answer = answers.get(key)
+            if answer is None:
+                answers[key] = answer = self._product_answer(*key)
+            product_ids.append(answer[0])
+            references.append(answer[1])
+            factors.append(answer[2])
         resolved = keys.with_columns(
             pl.Series("product_id", product_ids, dtype=pl.Int64),
             pl.Series("product_reference", references, dtype=pl.Utf8),
@@ -908,6 +1015,14 @@ class _Context:
         ]
         return lines.with_columns(scaled)
 
+    def _product_answer(self, candidates: str, unit: str, reported: bool) -> tuple:
+        """``(product id, reference, unit factor)`` for one distinct value; Nones if unknown."""
+        match = self.products.resolve(decode_candidates(candidates)) if candidates else None
+        if match is None:
+            return None, None, None
+        reference = f"{match.method}:{match.value}"[:80]
+        return match.product_id, reference, match.factor_for(unit if reported else None)
+
     def _resellers(self, lines: pl.DataFrame, issues: list, run: _Run) -> pl.DataFrame:
         """Resolve each distinct reseller spelling once, then map the answers onto lines."""
         spelled = pl.concat_str(
@@ -916,10 +1031,15 @@ class _Context:
         lines = lines.with_columns(spelled.alias("_spelling"))
         distinct = lines.get_column("_spelling").unique().to_list()
         mentions = {text: ResellerMention(*text.split(_FIELD_SEP)) for text in distinct}
-        found = self.resellers.resolve_many(mentions.values())
+        answers = self.reseller_answers
+        new = {text: mention for text, mention in mentions.items() if text not in answers}
+        if new:
+            found = self.resellers.resolve_many(new.values())
+            for text, mention in new.items():
+                answers[text] = found.get(mention)
         ids, methods, outcomes, keys = {}, {}, {}, {}
-        for text, mention in mentions.items():
-            match = found.get(mention)
+        for text in mentions:
+            match = answers[text]
             resolved = match is not None and match.is_resolved
             named = text != _EMPTY_SPELLING
             if named:
@@ -1391,30 +1511,67 @@ def _store_mentions(distributor_id: int, mentions: dict[str, tuple]) -> dict[str
     """
     spellings = ReportedReseller.objects.for_distributor(distributor_id)
     existing = dict(spellings.values_list("key", "pk"))
-    new = [key for key in mentions if key not in existing]
+    new = {key: mentions[key] for key in mentions if key not in existing}
     if new:
         before = spellings.aggregate(top=Max("pk"))["top"] or 0
-        rows = [mentions[key] for key in new]
-        frame = pl.DataFrame(
-            {
-                "distributor_id": pl.Series([distributor_id] * len(new), dtype=pl.Int64),
-                "key": pl.Series(new, dtype=pl.Utf8),
-                # Cut to the columns: a line whose text is too long is rejected, but its
-                # spelling is still kept.
-                **{
-                    column: pl.Series([row[0][index] for row in rows], dtype=pl.Utf8).str.slice(
-                        0, ReportedReseller._meta.get_field(column).max_length
-                    )
-                    for index, column in enumerate(_MENTION_COLUMNS)
-                },
-                "reseller_id": pl.Series([row[1] for row in rows], dtype=pl.Int64),
-                "method": pl.Series([row[2] for row in rows], dtype=pl.Utf8),
-                "first_seen_at": pl.Series([timezone.now()] * len(new)),
-            }
-        )
-        insert_frame(ReportedReseller, frame)
+        insert_frame(ReportedReseller, _mention_frame(distributor_id, new))
         existing.update(spellings.filter(pk__gt=before).values_list("key", "pk"))
     return existing
+
+
+def _mention_frame(distributor_id: int, mentions: dict[str, tuple]) -> pl.DataFrame:
+    """``ReportedReseller`` rows for new spellings (key → fields, reseller id, method)."""
+    rows = list(mentions.values())
+    return pl.DataFrame(
+        {
+            "distributor_id": pl.Series([distributor_id] * len(rows), dtype=pl.Int64),
+            "key": pl.Series(list(mentions), dtype=pl.Utf8),
+            # Cut to the columns: a line whose text is too long is rejected, but its spelling
+            # is still kept.
+            **{
+                column: pl.Series([row[0][index] for row in rows], dtype=pl.Utf8).str.slice(
+                    0, ReportedReseller._meta.get_field(column).max_length
+                )
+                for index, column in enumerate(_MENTION_COLUMNS)
+            },
+            "reseller_id": pl.Series([row[1] for row in rows], dtype=pl.Int64),
+            "method": pl.Series([row[2] for row in rows], dtype=pl.Utf8),
+            "first_seen_at": pl.Series([timezone.now()] * len(rows)),
+        }
+    )
+
+
+def _withdraw_facts(submission: Submission, lines: list[int], schema) -> pl.DataFrame:
+    """Delete the streamed facts of ``lines``; their rollup with the signs turned, to merge.
+
+    The lines another submission already counted are found only once the whole file is read;
+    by then they have been copied with the rest (they are few: an overlap at a period edge).
+    """
+    table = connection.ops.quote_name(SellThroughFact._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE submission_id = %s AND line = ANY(%s) "  # noqa: S608
+            "RETURNING invoice_date, product_id, reseller_id, currency, quantity, amount",
+            [submission.pk, lines],
+        )
+        rows = cursor.fetchall()
+    facts = pl.DataFrame(
+        rows,
+        schema={
+            "invoice_date": pl.Date,
+            "product_id": pl.Int64,
+            "reseller_id": pl.Int64,
+            "currency": pl.Utf8,
+            "quantity": pl.Decimal(38, 3),
+            "amount": pl.Decimal(38, 4),
+        },
+        orient="row",
+    )
+    return (
+        _rollup(facts)
+        .with_columns(-pl.col("quantity"), -pl.col("amount"), -pl.col("line_count"))
+        .cast(dict(schema))
+    )
 
 
 def _sale_key() -> pl.Expr:
@@ -1445,7 +1602,7 @@ def _rollup(facts: pl.DataFrame) -> pl.DataFrame:
     ).agg(
         pl.col("quantity").sum().alias("quantity"),
         pl.col("amount").fill_null(0).sum().alias("amount"),
-        pl.len().alias("line_count"),
+        pl.len().cast(pl.Int64).alias("line_count"),
     )
 
 
@@ -1454,6 +1611,7 @@ def _merge_rollups(parts: list[pl.DataFrame], submission: Submission) -> pl.Data
         pl.concat(parts)
         .group_by("month", "product_id", "reseller_id", "currency")
         .agg(pl.col("quantity").sum(), pl.col("amount").sum(), pl.col("line_count").sum())
+        .filter(pl.col("line_count") > 0)
     )
     return merged.select(
         pl.lit(submission.distributor_id, dtype=pl.Int64).alias("distributor_id"),

@@ -186,6 +186,14 @@ def test_duplicate_lines_in_the_file_and_lines_already_counted(dist_a, catalog):
         (4, "outside_period", "warning"),
     ]
     assert (november.lines_accepted, november.lines_rejected) == (1, 2)
+    # Only line 2 counts, in the facts and in the rollups (on PostgreSQL the line counted in
+    # October was copied with the rest before the end of the file, then taken out again).
+    assert list(facts_of(november).values_list("line", flat=True)) == [2]
+    months = SellThroughMonth.objects.unscoped().filter(submission=november)
+    assert list(months.values_list("month", "product__sku", "quantity", "line_count")) == [
+        (date(2026, 11, 1), "W-1", Decimal("1.000"), 1)
+    ]
+    assert active_quantity() == Decimal("7.000")  # October's 5 + 1, November's 1
 
 
 def test_inventory_report(dist_a, catalog):
@@ -376,6 +384,9 @@ def test_a_text_longer_than_its_column_rejects_the_line_not_the_commit(dist_a, c
     assert issue.message == "reseller_name has 250 characters; at most 200."
 
 
+# Transactional, as a worker runs: on PostgreSQL the facts are copied while the file is read,
+# and the progress saved meanwhile (the status "validating") must outlive the rolled-back run.
+@pytest.mark.django_db(transaction=True)
 def test_a_run_overtaken_by_a_retry_commits_nothing(dist_a, catalog, monkeypatch):
     from midstream.ingest import pipeline
 
@@ -416,3 +427,36 @@ def test_a_spelling_shared_by_lines_in_several_batches_is_one_issue(dist_a, cata
     (issue,) = SubmissionIssue.objects.unscoped().filter(submission=submission)
     assert (issue.code, issue.line, issue.line_count) == ("unknown_reseller", 2, 40)
     assert issue.message == "'Nobody Known' matches no reseller."
+
+
+def test_a_failure_while_writing_facts_leaves_nothing_written(dist_a, catalog, monkeypatch):
+    """On PostgreSQL the facts are copied by a writer thread while the next batch is mapped;
+    elsewhere they are written at the end. Either way an error in the middle undoes it all."""
+    from django.db import connection
+
+    from midstream.ingest import pipeline, streamwrite
+
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 200)  # several batches
+    module = streamwrite if connection.vendor == "postgresql" else pipeline
+    name = "copy_frame" if connection.vendor == "postgresql" else "insert_frame"
+    real = getattr(module, name)
+    calls = []
+
+    def fail_on_the_third_write(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(*args)
+
+    monkeypatch.setattr(module, name, fail_on_the_third_write)
+    rows = [
+        f"D{n};1;2026-10-0{1 + n % 9};W-1;1;EA;10.00;10.00;EUR;Acme {n} GmbH;" for n in range(40)
+    ]
+    submission = ingest(dist_a, sales_csv(rows))
+    assert len(calls) == 3
+    assert (submission.status, submission.failure) == ("failed", "RuntimeError: disk full")
+    assert SellThroughFact.objects.unscoped().count() == 0
+    assert SellThroughMonth.objects.unscoped().count() == 0
+    from midstream.ingest.models import ReportedReseller
+
+    assert ReportedReseller.objects.unscoped().count() == 0
