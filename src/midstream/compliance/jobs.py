@@ -63,7 +63,7 @@ def describe(summary: RecomputeSummary, reminders: ReminderSummary | None) -> st
     """One line: what a run did (the task's return value, the job's last result)."""
     statuses = ", ".join(f"{count} {name}" for name, count in summary.statuses.items() if count)
     text = (
-        f"as of {summary.as_of.isoformat()}: {len(summary.distributors)} distributors, "
+        f"as of {summary.as_of.isoformat()}: {_count(len(summary.distributors), 'distributor')}, "
         f"{summary.total('created')} reports added, {summary.total('changed')} changed status"
         f" ({statuses or 'no reports'})"
     )
@@ -73,6 +73,10 @@ def describe(summary: RecomputeSummary, reminders: ReminderSummary | None) -> st
             f"{reminders.no_recipients} without recipients"
         )
     return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def claim_job(
