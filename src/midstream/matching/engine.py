@@ -92,7 +92,7 @@ class Thresholds:
 
 # Points the address adds to or takes from the name score (see ``_address_points``).
 POINTS_POSTAL_SAME = 4.0
-POINTS_POSTAL_DISTRICT = 0.0
+POINTS_POSTAL_DISTRICT = -1.0
 POINTS_POSTAL_DIFFERENT = -2.0
 POINTS_POSTAL_FAR = -5.0
 POINTS_CITY_SAME = 1.0
@@ -607,12 +607,17 @@ def aligned_similarity(left: NameKey, right: NameKey) -> float:
 
 
 def _address_points(query: _Query, entry: _Entry) -> tuple[float, tuple[str, str, str]]:
-    """Points for the address, and the postal code, city and street signals."""
+    """Points for the address, and the postal code, city and street signals.
+
+    The street decides what a postal code is worth: the same postal code on another street
+    is a neighbour, not the same place, so it earns nothing then.
+    """
+    street = _street_signal(query.street, entry.street)
     points = 0.0
     if query.postal and entry.postal:
         if query.postal == entry.postal:
             postal = "same"
-            points += POINTS_POSTAL_SAME
+            points += POINTS_POSTAL_SAME if street != "different" else 0.0
         elif query.district and query.district == entry.district:
             postal = "district"
             points += POINTS_POSTAL_DISTRICT
@@ -632,12 +637,11 @@ def _address_points(query: _Query, entry: _Entry) -> tuple[float, tuple[str, str
                 points += POINTS_POSTAL_FAR - POINTS_POSTAL_DIFFERENT
     else:
         city = "missing"
-    street = _street_signal(query.street, entry.street)
     if street == "same":
         points += POINTS_STREET_SAME
     elif street == "similar":
         points += POINTS_STREET_SIMILAR
-    elif street == "different" and postal != "same":
+    elif street == "different":
         points += POINTS_STREET_DIFFERENT
     if postal == "missing" and city == "missing" and street == "missing":
         points += POINTS_NO_ADDRESS
@@ -645,13 +649,17 @@ def _address_points(query: _Query, entry: _Entry) -> tuple[float, tuple[str, str
 
 
 def _street_signal(left: StreetKey, right: StreetKey) -> str:
+    """``same`` street (and number, when both give one), ``similar`` (a looser spelling of
+    the same number), ``different`` (another street, or another number on it), ``missing``.
+    """
     if not left.words or not right.words:
         return "missing"
     similarity = fuzz.token_sort_ratio(left.text, right.text)
-    same_number = bool(left.numbers) and left.numbers == right.numbers
-    if similarity >= 85 and (same_number or not left.numbers or not right.numbers):
-        return "same"
-    if similarity >= 85 or (same_number and similarity >= 60):
+    both_numbered = bool(left.numbers) and bool(right.numbers)
+    same_number = both_numbered and left.numbers == right.numbers
+    if similarity >= 85:
+        return "same" if same_number or not both_numbered else "different"
+    if same_number and similarity >= 60:
         return "similar"
     return "different"
 

@@ -230,33 +230,42 @@ def read_mentions(content: bytes, *, source: str, encoding: str = "utf-8") -> Me
     header, positions, data = _read(content, source, encoding, MENTION_REQUIRED, MENTION_FIELDS)
     problems: list[Problem] = []
     lines = []
+    known: dict[tuple[str, ...], ResellerMention] = {}  # a report repeats its resellers
     for line, cells in data:
-        values = {field: _cell(cells, positions, field) for field in MENTION_FIELDS}
-        country = _country(values["country"], line, header, positions, problems)
-        identifiers = values["partner_id"] or values["tax_id"] or values["account_number"]
-        if not values["name"] and not identifiers:
-            problems.append(
-                Problem(
-                    line,
-                    header[positions["name"]].strip(),
-                    ErrorCode.REQUIRED,
-                    "empty, and the line has no partner id, tax id or account number either.",
-                )
-            )
-        mention = ResellerMention(
-            name=values["name"],
-            country=country,
-            postal_code=values["postal_code"],
-            city=values["city"],
-            address=values["address"],
-            partner_id=values["partner_id"],
-            tax_id=values["tax_id"],
-            account_number=values["account_number"],
-        )
-        lines.append(MentionLine(line, tuple(cells), mention))
+        key = tuple(cells)
+        mention = known.get(key)
+        if mention is None:
+            mention = _mention(cells, line, header, positions, problems)
+            known[key] = mention
+        lines.append(MentionLine(line, key, mention))
     if problems:
         raise InputRejected(problems, source=source)
     return MentionsFile(tuple(header), tuple(lines))
+
+
+def _mention(cells, line: int, header, positions, problems: list[Problem]) -> ResellerMention:
+    values = {field: _cell(cells, positions, field) for field in MENTION_FIELDS}
+    country = _country(values["country"], line, header, positions, problems)
+    identifiers = values["partner_id"] or values["tax_id"] or values["account_number"]
+    if not values["name"] and not identifiers:
+        problems.append(
+            Problem(
+                line,
+                header[positions["name"]].strip(),
+                ErrorCode.REQUIRED,
+                "empty, and the line has no partner id, tax id or account number either.",
+            )
+        )
+    return ResellerMention(
+        name=values["name"],
+        country=country,
+        postal_code=values["postal_code"],
+        city=values["city"],
+        address=values["address"],
+        partner_id=values["partner_id"],
+        tax_id=values["tax_id"],
+        account_number=values["account_number"],
+    )
 
 
 def read_master(content: bytes, *, source: str, encoding: str = "utf-8") -> MasterData:

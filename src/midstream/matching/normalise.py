@@ -351,22 +351,31 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], str]:
 
 
 def _strip_branch(tokens: list[str], city_tokens: tuple[str, ...]) -> tuple[list[str], bool]:
-    """``tokens`` without a branch phrase at the end; True when one was found."""
+    """``tokens`` without a branch phrase at the end; True when one was found.
+
+    The phrase is the last branch word (never the first word) with what follows it, when
+    that is only numbers, place qualifiers, the city and more branch words ("Branch 25",
+    "Filiale Köln", "Store #12"), plus such words just before it ("- Dallas Branch",
+    "Downtown Office"). "Office Technology" inside a name is not a branch phrase.
+    """
     last = -1
     for index in range(len(tokens) - 1, 0, -1):
         if tokens[index] in BRANCH_WORDS:
             last = index
             break
-    if last < 1 or len(tokens) - last - 1 > 3:
+    if last < 1:
         return tokens, False
     city = set(city_tokens)
+
+    def branch_part(token: str) -> bool:
+        return (
+            token in BRANCH_WORDS or token in BRANCH_QUALIFIERS or token in city or token.isdigit()
+        )
+
+    if not all(branch_part(token) for token in tokens[last + 1 :]):
+        return tokens, False
     start = last
-    while start > 1 and (
-        tokens[start - 1] in BRANCH_WORDS
-        or tokens[start - 1] in BRANCH_QUALIFIERS
-        or tokens[start - 1] in city
-        or tokens[start - 1].isdigit()
-    ):
+    while start > 1 and branch_part(tokens[start - 1]):
         start -= 1
     return tokens[:start], True
 
