@@ -1,8 +1,9 @@
 """What one distributor delivered and bought, read in a fixed number of queries.
 
-The status recomputation (``services.recompute_statuses``) works on this bundle: the
-distributor's submissions grouped into versions of one period, the product families its
-reports mention, its inventory snapshots, and its sell-in by day and family. Reads only.
+The status recomputation (``services.recompute``) works on this bundle: the distributor's
+submissions grouped into versions of one period, the product families its sales reports
+mention, the stock dates and totals of its inventory reports, and its sell-in by day and
+family. Reads only.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Delivered:
 
     piece: calc.Piece
     kind: str
-    snapshot: dt.date  # inventory: the stock date (latest as-of date of its lines)
+    snapshot: dt.date  # inventory: the latest stock date of its lines (else the period end)
     lines_read: int
     lines_rejected: int
     lines_accepted: int
@@ -56,8 +57,8 @@ class Evidence:
     attempts: list[Attempt] = field(default_factory=list)
     # submission id -> family id -> sell-through quantity, by month
     sales_families: dict[int, dict[dt.date, dict[int, Decimal]]] = field(default_factory=dict)
-    # inventory submission id -> families with positions
-    stock_families: dict[int, set[int]] = field(default_factory=dict)
+    # inventory submission id -> the stock dates of its lines
+    stock_dates: dict[int, set[dt.date]] = field(default_factory=dict)
     # stock date -> on hand, over the active inventory reports
     snapshots: dict[dt.date, Decimal] = field(default_factory=dict)
     # sell-in: day -> units; (month, family, currency) -> amount
@@ -156,14 +157,14 @@ def load_evidence(distributor_id: int, window_start: dt.date, window_end: dt.dat
         positions = (
             InventoryFact.objects.for_distributor(distributor_id)
             .filter(submission_id__in=stock_ids)
-            .values_list("submission_id", "as_of_date", "product__family_id")
+            .values_list("submission_id", "as_of_date")
             .annotate(on_hand=Sum("on_hand"))
             .order_by()
         )
         latest_for_day: dict[dt.date, int] = {}
         on_hand: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
-        for submission_id, as_of_date, family_id, units in positions:
-            evidence.stock_families.setdefault(submission_id, set()).add(family_id)
+        for submission_id, as_of_date, units in positions:
+            evidence.stock_dates.setdefault(submission_id, set()).add(as_of_date)
             on_hand[(submission_id, as_of_date)] += units or Decimal(0)
             # Two reports giving the same day's stock: the later submission wins.
             latest_for_day[as_of_date] = max(latest_for_day.get(as_of_date, 0), submission_id)

@@ -321,11 +321,24 @@ def _evaluate(report: ExpectedReport, history: list[Decimal], ctx: _Context) -> 
         )
         shown = next((d for d in relevant if d.piece is shown_piece), None)
     else:
-        relevant = [d for d in delivered if start <= d.snapshot <= end]
+        # A stock report answers every period holding one of its stock dates.
+        inside = {
+            d.piece.submission_id: [
+                day
+                for day in evidence.stock_dates.get(d.piece.submission_id) or {d.snapshot}
+                if start <= day <= end
+            ]
+            for d in delivered
+        }
+        relevant = [d for d in delivered if inside[d.piece.submission_id]]
         received_at = min((d.piece.received_at for d in relevant), default=None)
         shown = max(
             relevant,
-            key=lambda d: (d.snapshot, d.piece.received_at, d.piece.submission_id),
+            key=lambda d: (
+                max(inside[d.piece.submission_id]),
+                d.piece.received_at,
+                d.piece.submission_id,
+            ),
             default=None,
         )
     reasons: list[calc.Reason] = []
@@ -334,7 +347,7 @@ def _evaluate(report: ExpectedReport, history: list[Decimal], ctx: _Context) -> 
         lines_read = sum(d.lines_read for d in relevant)
         lines_rejected = sum(d.lines_rejected for d in relevant)
         if kind == ReportType.SELL_THROUGH:
-            inside = all(d.piece.start >= start and d.piece.end <= end for d in relevant)
+            within = all(d.piece.start >= start and d.piece.end <= end for d in relevant)
             reported: set[str] = set()
             units = Decimal(0)
             first_month = calc.month_start(start)
@@ -345,17 +358,18 @@ def _evaluate(report: ExpectedReport, history: list[Decimal], ctx: _Context) -> 
                     units += sum(families.values(), Decimal(0))
                     if first_month <= month <= end:
                         reported.update(str(family) for family in families)
-            total = units if inside else None
+            total = units if within else None
+            # A family bought heavily and absent from the sales (stock may run out, so the
+            # rule is not applied to inventory reports).
+            last_month = calc.month_start(end)
+            first_month = calc.add_months(last_month, -(rules.family_months - 1))
+            heavy = calc.heavily_bought_families(
+                evidence.sellin_families(first_month, last_month), rules.family_share
+            )
+            reasons += calc.family_gap_reasons(heavy, reported, ctx.family_names)
         else:
-            reported = {str(f) for f in evidence.stock_families.get(shown.piece.submission_id, ())}
             lines_read, lines_rejected = shown.lines_read, shown.lines_rejected
             total = Decimal(shown.lines_accepted)
-        last_month = calc.month_start(end)
-        first_month = calc.add_months(last_month, -(rules.family_months - 1))
-        heavy = calc.heavily_bought_families(
-            evidence.sellin_families(first_month, last_month), rules.family_share
-        )
-        reasons += calc.family_gap_reasons(heavy, reported, ctx.family_names)
         below = calc.total_reason(total, history, rules, UNITS[kind])
         if below is not None:
             reasons.append(below)

@@ -315,6 +315,62 @@ def test_weekly_inventory_is_answered_by_a_snapshot_dated_in_the_week(dist_a):
     ]
 
 
+def test_a_stock_report_with_several_stock_dates_answers_each_week(dist_a, product):
+    make_obligation(
+        dist_a,
+        report_type="inventory",
+        frequency="weekly",
+        due_days=3,
+        active_from=D(2025, 3, 1),
+    )
+    weekly_stock = make_submission(
+        dist_a,
+        kind="inventory",
+        start=MAR[0],
+        end=MAR[1],
+        received=D(2025, 3, 19),
+        last_line_date=D(2025, 3, 16),
+    )
+    for line, day in enumerate((D(2025, 3, 2), D(2025, 3, 9), D(2025, 3, 16)), start=1):
+        make_position(weekly_stock, product, 10, as_of=day, line=line)
+
+    recompute(as_of=D(2025, 3, 25))
+
+    rows = [
+        (r.period_start, r.status, r.days_late, r.submission_id)
+        for r in reports(dist_a, report_type="inventory", period_end__lte=D(2025, 3, 23)).order_by(
+            "period_start"
+        )
+    ]
+    assert rows == [
+        (D(2025, 2, 24), "late", 14, weekly_stock.pk),
+        (D(2025, 3, 3), "late", 7, weekly_stock.pk),
+        (D(2025, 3, 10), "on_time", 0, weekly_stock.pk),
+        (D(2025, 3, 17), "due", None, None),
+    ]
+
+
+def test_the_family_rule_does_not_apply_to_stock(dist_a):
+    make_obligation(dist_a, report_type="inventory", frequency="monthly", due_days=10)
+    switches, cables = make_family("SW", "Switches"), make_family("CB", "Cables")
+    make_sellin(dist_a, make_product(switches), D(2025, 1, 10), 50, amount=5000)
+    stock = make_submission(
+        dist_a,
+        kind="inventory",
+        start=JAN[0],
+        end=JAN[1],
+        received=D(2025, 2, 3),
+        last_line_date=JAN[1],
+    )
+    make_position(stock, make_product(cables), 12, as_of=JAN[1])
+
+    recompute()
+
+    # Switches sold out: no stock line is no gap.
+    jan = report(dist_a, JAN[0], "inventory")
+    assert (jan.status, jan.reasons, jan.reported_total) == ("on_time", [], Decimal(10))
+
+
 # ─── incompleteness ───────────────────────────────────────────────────────────────────────
 
 
