@@ -418,6 +418,11 @@ def rejected_reason(
     return None
 
 
+def _plain(value: Decimal) -> str:
+    """A quantity as text without trailing zeros (``100.000`` and ``100`` read the same)."""
+    return format(value.normalize(), "f")
+
+
 def _number(value: Decimal) -> str:
     rounded = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"{rounded:,}"
@@ -469,10 +474,10 @@ def estimate_sellthrough(
             "inventory",
             quantity,
             {
-                "sell_in": str(sellin_units),
-                "opening": str(opening[1]),
+                "sell_in": _plain(sellin_units),
+                "opening": _plain(opening[1]),
                 "opening_date": opening[0].isoformat(),
-                "closing": str(closing[1]),
+                "closing": _plain(closing[1]),
                 "closing_date": closing[0].isoformat(),
                 "clamped": raw < 0,
             },
@@ -484,10 +489,10 @@ def estimate_sellthrough(
             "ratio",
             max(Decimal(0), quantity),
             {
-                "sell_in": str(sellin_units),
+                "sell_in": _plain(sellin_units),
                 "ratio": str(ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)),
-                "trailing_sell_through": str(trailing_sellthrough),
-                "trailing_sell_in": str(trailing_sellin),
+                "trailing_sell_through": _plain(trailing_sellthrough),
+                "trailing_sell_in": _plain(trailing_sellin),
                 "window": trailing_label,
             },
         )
@@ -495,7 +500,7 @@ def estimate_sellthrough(
         "none",
         None,
         {
-            "sell_in": str(sellin_units),
+            "sell_in": _plain(sellin_units),
             "note": "No inventory reports around the period and no reported history to "
             "derive a sell-through ratio from.",
         },
