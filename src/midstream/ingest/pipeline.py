@@ -266,6 +266,38 @@ class _Totals:
     header_period: tuple[date, date] | None = None
 
 
+class _SeenKeys:
+    """The line keys of the batches before this one, for the duplicate check across batches.
+
+    A batch's keys are first compared by their 64-bit hashes (cheap however many came before),
+    then the few whose hash was seen are compared as text, so a hash collision never marks a
+    line as a duplicate.
+    """
+
+    def __init__(self):
+        self._hashes: list[pl.Series] = []
+        self._keys: list[pl.Series] = []
+
+    def earlier(self, keys: pl.Series) -> pl.Series:
+        """For each key, whether an earlier batch had it."""
+        if not self._hashes:
+            return pl.Series(keys.name, [False] * keys.len(), dtype=pl.Boolean)
+        hashes = keys.hash()
+        seen = pl.concat(self._hashes, rechunk=False)
+        maybe = hashes.is_in(seen.implode())
+        if not maybe.any():
+            return maybe
+        known = pl.concat(self._keys, rechunk=False).filter(
+            seen.is_in(hashes.filter(maybe).implode())
+        )
+        return maybe & keys.is_in(known.implode())
+
+    def add(self, keys: pl.Series) -> None:
+        unique = keys.unique()
+        self._keys.append(unique)
+        self._hashes.append(unique.hash())
+
+
 class _Run:
     def __init__(
         self,
@@ -284,9 +316,10 @@ class _Run:
         self.policy = _error_policy(self.distributor.pk, self.kind)
         self.today = timezone.localdate()
         self.context: _Context | None = None
-        self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
+        self.seen_keys = _SeenKeys()
         # Distinct reseller spellings: key → (fields as reported, reseller id, method).
         self.mentions: dict[str, tuple] = {}
+        self.spellings = pl.DataFrame(schema=_SPELLING_SCHEMA)
         # PostgreSQL, sell-through CSV: facts are copied batch by batch (``_stream_copying``).
         self.writer: StreamWriter | None = None
         self.side: SideChannel | None = None
@@ -446,8 +479,9 @@ class _Run:
         self.rollup_parts = []
         self.known_mentions = set()
         self.mentions = {}
+        self.spellings = pl.DataFrame(schema=_SPELLING_SCHEMA)
         self.totals = _Totals()
-        self.seen_keys = pl.Series("key", [], dtype=pl.Utf8)
+        self.seen_keys = _SeenKeys()
         self.cleanup()
         self.spill_dir = None
 
@@ -657,6 +691,7 @@ class _Run:
                     withdrawn.append(
                         lines.filter(pl.col("_key").is_in(counted.implode())).get_column(LINE)
                     )
+                checked = lines.height
                 lines, late = self.context.final_checks(lines, period, counted)
                 issues = pl.concat([batch.issues, late])
                 all_issues.append(issues)
@@ -669,7 +704,8 @@ class _Run:
                 if streamed:
                     pass  # written already
                 elif isinstance(batch.lines, Path):
-                    lines.write_parquet(batch.lines, compression="lz4")
+                    if lines.height != checked:  # lines counted elsewhere were taken out
+                        lines.write_parquet(batch.lines, compression="lz4")
                     pending.append(batch.lines)
                 else:
                     pending.append(lines)
@@ -1029,46 +1065,15 @@ class _Context:
             [pl.col(name).fill_null("") for name in _MENTION_FIELDS], separator=_FIELD_SEP
         )
         lines = lines.with_columns(spelled.alias("_spelling"))
-        distinct = lines.get_column("_spelling").unique().to_list()
-        mentions = {text: ResellerMention(*text.split(_FIELD_SEP)) for text in distinct}
-        answers = self.reseller_answers
-        new = {text: mention for text, mention in mentions.items() if text not in answers}
-        if new:
-            found = self.resellers.resolve_many(new.values())
-            for text, mention in new.items():
-                answers[text] = found.get(mention)
-        ids, methods, outcomes, keys = {}, {}, {}, {}
-        for text in mentions:
-            match = answers[text]
-            resolved = match is not None and match.is_resolved
-            named = text != _EMPTY_SPELLING
-            if named:
-                keys[text] = key = _mention_key(text)
-                run.mentions[key] = (
-                    tuple(text.split(_FIELD_SEP)),
-                    match.reseller_id if match is not None else None,
-                    match.method if resolved else "",
-                )
-            ids[text] = match.reseller_id if resolved else None
-            methods[text] = match.method if resolved else ""
-            if resolved:
-                outcomes[text] = ""
-            elif match is not None:
-                outcomes[text] = str(IntakeCode.AMBIGUOUS_RESELLER)
-            elif named:
-                outcomes[text] = str(IntakeCode.UNKNOWN_RESELLER)
-            else:
-                outcomes[text] = str(IntakeCode.RESELLER_MISSING)
-        spelling = pl.col("_spelling")
-        lines = lines.with_columns(
-            spelling.replace_strict(ids, default=None, return_dtype=pl.Int64).alias("reseller_id"),
-            spelling.replace_strict(methods, default="", return_dtype=pl.Utf8).alias(
-                "reseller_method"
-            ),
-            spelling.replace_strict(outcomes, default="", return_dtype=pl.Utf8).alias(
-                "_reseller_outcome"
-            ),
-            spelling.replace_strict(keys, default=None, return_dtype=pl.Utf8).alias("_mention_key"),
+        distinct = lines.select("_spelling").unique()
+        if run.spellings.height:
+            distinct = distinct.join(run.spellings.select("_spelling"), on="_spelling", how="anti")
+        if distinct.height:
+            run.spellings = pl.concat(
+                [run.spellings, self._spelling_answers(distinct.get_column("_spelling"), run)]
+            )
+        lines = lines.drop(_SPELLING_SCHEMA.keys() - {"_spelling"}, strict=False).join(
+            run.spellings, on="_spelling", how="left", maintain_order="left"
         )
         open_lines = lines.filter(pl.col("_reseller_outcome") != "")
         if open_lines.height:
@@ -1077,7 +1082,7 @@ class _Context:
             )
             for outcome_code, text, first, count in grouped.sort("first").iter_rows():
                 code = IntakeCode(outcome_code)
-                mention = mentions[text]
+                mention = ResellerMention(*text.split(_FIELD_SEP))
                 name, account, city = mention.name, mention.account_number, mention.city
                 if code is IntakeCode.RESELLER_MISSING:
                     message = "no reseller is named on the line (the line count says how many)."
@@ -1105,6 +1110,45 @@ class _Context:
                 (pl.col("_warned") | (pl.col("_reseller_outcome") != "")).alias("_warned")
             )
         return lines
+
+    def _spelling_answers(self, texts: pl.Series, run: _Run) -> pl.DataFrame:
+        """The outcome for spellings new to this run: reseller, method, issue code, stored key.
+
+        Resolved once per file (and, across the files of one demo load, once per distributor).
+        """
+        mentions = {text: ResellerMention(*text.split(_FIELD_SEP)) for text in texts}
+        answers = self.reseller_answers
+        new = {text: mention for text, mention in mentions.items() if text not in answers}
+        if new:
+            found = self.resellers.resolve_many(new.values())
+            for text, mention in new.items():
+                answers[text] = found.get(mention)
+        ids, methods, outcomes, keys = [], [], [], []
+        for text in mentions:
+            match = answers[text]
+            resolved = match is not None and match.is_resolved
+            named = text != _EMPTY_SPELLING
+            key = _mention_key(text) if named else None
+            if named:
+                run.mentions[key] = (
+                    tuple(text.split(_FIELD_SEP)),
+                    match.reseller_id if match is not None else None,
+                    match.method if resolved else "",
+                )
+            ids.append(match.reseller_id if resolved else None)
+            methods.append(match.method if resolved else "")
+            keys.append(key)
+            if resolved:
+                outcomes.append("")
+            elif match is not None:
+                outcomes.append(str(IntakeCode.AMBIGUOUS_RESELLER))
+            elif named:
+                outcomes.append(str(IntakeCode.UNKNOWN_RESELLER))
+            else:
+                outcomes.append(str(IntakeCode.RESELLER_MISSING))
+        return pl.DataFrame(
+            [list(mentions), ids, methods, outcomes, keys], schema=_SPELLING_SCHEMA, orient="col"
+        )
 
     def _currencies(self, lines: pl.DataFrame, issues: list) -> pl.DataFrame:
         if self.agreement_currency:
@@ -1232,7 +1276,7 @@ class _Context:
         lines = lines.with_columns(_sale_key().alias("_key"))
         keys = lines.get_column("_key")
         repeated = keys.is_duplicated() & ~keys.is_first_distinct()
-        earlier = keys.is_in(run.seen_keys.implode())
+        earlier = run.seen_keys.earlier(keys)
         flagged = lines.filter(repeated | earlier)
         for line, key, has_line in flagged.select(
             LINE, "_key", pl.col("invoice_line") != ""
@@ -1259,7 +1303,7 @@ class _Context:
                         value=invoice[:200],
                     )
                 )
-        run.seen_keys = pl.concat([run.seen_keys, keys.unique()])
+        run.seen_keys.add(keys)
         return lines
 
     def _stock_duplicates(self, lines: pl.DataFrame, issues: list, run: _Run) -> pl.DataFrame:
@@ -1274,9 +1318,7 @@ class _Context:
             ).alias("_key")
         )
         keys = lines.get_column("_key")
-        repeated = (keys.is_duplicated() & ~keys.is_first_distinct()) | keys.is_in(
-            run.seen_keys.implode()
-        )
+        repeated = (keys.is_duplicated() & ~keys.is_first_distinct()) | run.seen_keys.earlier(keys)
         for line, location, reference in (
             lines.filter(repeated & pl.col("product_id").is_not_null())
             .select(LINE, "stock_location", "product_reference")
@@ -1292,7 +1334,7 @@ class _Context:
                     value=reference,
                 )
             )
-        run.seen_keys = pl.concat([run.seen_keys, keys.unique()])
+        run.seen_keys.add(keys)
         return lines
 
     # at commit ──────────────────────────────────────────────────────────────────────────
@@ -1495,6 +1537,14 @@ _MENTION_COLUMNS = (
 
 
 _FIELD_SEP = "\x1f"
+# A run's reseller spellings and what became of them (``_Context._spelling_answers``).
+_SPELLING_SCHEMA = {
+    "_spelling": pl.Utf8,
+    "reseller_id": pl.Int64,
+    "reseller_method": pl.Utf8,
+    "_reseller_outcome": pl.Utf8,
+    "_mention_key": pl.Utf8,
+}
 _EMPTY_SPELLING = _FIELD_SEP * (len(_MENTION_COLUMNS) - 1)
 
 

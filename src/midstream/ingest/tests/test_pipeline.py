@@ -460,3 +460,23 @@ def test_a_failure_while_writing_facts_leaves_nothing_written(dist_a, catalog, m
     from midstream.ingest.models import ReportedReseller
 
     assert ReportedReseller.objects.unscoped().count() == 0
+
+
+@pytest.mark.parametrize("collide", [False, True], ids=["real hashes", "every hash equal"])
+def test_keys_of_earlier_batches_are_compared_exactly(monkeypatch, collide):
+    import polars as pl
+
+    from midstream.ingest.pipeline import _SeenKeys
+
+    if collide:
+        monkeypatch.setattr(
+            pl.Series, "hash", lambda series, *a, **k: pl.Series([0] * len(series), dtype=pl.UInt64)
+        )
+    seen = _SeenKeys()
+    first = pl.Series("key", ["a", "b", "a"])
+    assert seen.earlier(first).to_list() == [False, False, False]
+    seen.add(first)
+    second = pl.Series("key", ["c", "b", "a", "d"])
+    assert seen.earlier(second).to_list() == [False, True, True, False]
+    seen.add(second)
+    assert seen.earlier(pl.Series("key", ["d", "e"])).to_list() == [True, False]
