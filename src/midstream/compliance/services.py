@@ -254,6 +254,14 @@ def _generate(
                 dirty = True
         if row.status == ExpectedStatus.WITHDRAWN:
             row.status = ExpectedStatus.UPCOMING  # recomputed right after
+            record_audit(
+                actor=None,
+                action="expected_report.restore",
+                obj=row,
+                changes={"status": [ExpectedStatus.WITHDRAWN.value, row.status.value]},
+                reason="The obligation asks for this report again.",
+                distributor_id=distributor.pk,
+            )
         if dirty:
             changed.append(row)
     stale = [row for key, row in existing.items() if key not in wanted]
@@ -447,10 +455,12 @@ def _recompute_distributor(
     family_names: dict[str, str],
     result: DistributorResult,
 ) -> None:
+    every = list(ExpectedReport.objects.for_distributor(distributor.pk))
+    result.statuses[ExpectedStatus.WITHDRAWN] += sum(
+        row.status == ExpectedStatus.WITHDRAWN for row in every
+    )
     rows = sorted(
-        ExpectedReport.objects.for_distributor(distributor.pk).exclude(
-            status=ExpectedStatus.WITHDRAWN
-        ),
+        (row for row in every if row.status != ExpectedStatus.WITHDRAWN),
         key=lambda row: (row.period_start, row.period_end, row.pk),
     )
     evidence = load_evidence(distributor.pk, window[0], window[1])

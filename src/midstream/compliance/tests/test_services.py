@@ -143,6 +143,11 @@ def test_a_period_with_a_reminder_is_withdrawn_not_deleted(dist_a, monthly):
     assert (march.status, march.score, march.days_late) == ("withdrawn", None, None)
     assert summary.total("withdrawn") == 1
     assert summary.total("deleted") == 1  # April had no reminder
+    assert summary.statuses["withdrawn"] == 1
+    assert [month.month for month in ComplianceScore.objects.for_distributor(dist_a.pk)] == [
+        D(2025, 2, 1),
+        D(2025, 1, 1),
+    ]
     audit = AuditRecord.objects.get(action="expected_report.withdraw")
     assert audit.changes == {"status": ["missing", "withdrawn"]}
     # Owed again: the same row comes back with a real status.
@@ -151,6 +156,8 @@ def test_a_period_with_a_reminder_is_withdrawn_not_deleted(dist_a, monthly):
     recompute()
     march.refresh_from_db()
     assert march.status == "missing"
+    restore = AuditRecord.objects.get(action="expected_report.restore")
+    assert restore.changes == {"status": ["withdrawn", "upcoming"]}
 
 
 def test_a_removed_obligation_keeps_the_history_without_it(dist_a, monthly):

@@ -14,6 +14,7 @@ from midstream.compliance import services
 from midstream.compliance.models import (
     DistributorCompliance,
     ExpectedReport,
+    JobRun,
     ReminderSent,
 )
 from midstream.compliance.tests.factories import (
@@ -127,6 +128,23 @@ def test_several_reports_in_a_month_link_to_the_filtered_list(client_for, dist_a
     [cell] = response.context["rows"][0].cells
     assert len(cell.reports) == 4
     assert cell.url == f"{LIST}?distributor={dist_a.pk}&month=2025-02-01"
+
+
+def test_the_heat_map_says_when_the_workers_last_ran(client_for, data):
+    client = client_for(Role.CHANNEL_MANAGER)
+    assert "(they have not run yet)" in client.get(HEAT_MAP).content.decode()
+    JobRun.objects.create(
+        name="compliance",
+        runs=1,
+        last_started_at=at(D(2025, 4, 15), 9),
+        last_result="as of 2025-04-15: 2 distributors",
+    )
+
+    content = client.get(HEAT_MAP).content.decode()
+
+    assert "(last started 2025-04-15 09:00; last result as of 2025-04-15: 2 distributors)" in (
+        content
+    )
 
 
 @pytest.mark.parametrize(
