@@ -25,7 +25,9 @@ What it does:
 4. **Threshold curve**: the candidates do not depend on the thresholds, so the decisions of
    step 2's results are recomputed (``engine.decide``) for automatic thresholds from 80 to
    100; prints precision, recall and review share for each and writes the chart (SVG, drawn
-   here) to ``--chart``. Also the lowest automatic threshold meeting the goal.
+   here) to ``--chart``. Also the lowest automatic threshold meeting the goal, and for a few
+   review thresholds the share of present resellers that would be flagged new (missed) and
+   of absent ones that would be sent to review (work).
 5. **Baseline**, in the same run: rapidfuzz ``process.extractOne`` with ``WRatio`` over all
    master names of the mention's country, no blocking, no normalisation beyond rapidfuzz's
    default processor, no address: on ``--baseline-sample`` mentions, timed and scaled to
@@ -348,7 +350,7 @@ def main() -> int:
 
 def run(args, work: Path) -> int:
     from midstream.matching.batch import match_file
-    from midstream.matching.engine import Thresholds
+    from midstream.matching.engine import Decision, Thresholds
     from midstream.matching.files import read_master, read_mentions
 
     print(f"revision:   {revision()}   load average before: {load()}")
@@ -454,6 +456,24 @@ def run(args, work: Path) -> int:
         print(f"lowest automatic threshold meeting the goal (lines and mentions): {meeting[0]}")
     else:
         print("no automatic threshold meets the goal")
+    print("\nreview threshold (lower): present resellers flagged new / absent ones sent to review")
+    print("  lower  present->new  absent->review   (per mention, automatic threshold as above)")
+    for lower in (Decimal(60), Decimal(65), Decimal(70), Decimal(75), Decimal(80), Decimal(85)):
+        present_new = absent_review = present_total = absent_total = 0
+        for mention, truth in zip(mentions, truths, strict=True):
+            result = results[mention]
+            best = result.candidates[0].score if result.candidates else Decimal(0)
+            below = result.method == "fuzzy" and best < lower
+            if truth is None:
+                absent_total += 1
+                absent_review += result.decision is not Decision.AUTO and not below
+            else:
+                present_total += 1
+                present_new += below
+        print(
+            f"  {lower:5}  {present_new / present_total:11.2%}  "
+            f"{absent_review / absent_total:14.2%}"
+        )
     if not args.no_chart:
         svg_chart(rows, thresholds.upper, args.chart)
         print(f"chart:      {args.chart}")

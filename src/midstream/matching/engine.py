@@ -75,9 +75,9 @@ class Thresholds:
     candidate; in between (or ambiguous) it goes to review.
     """
 
-    upper: Decimal = Decimal("96")
-    lower: Decimal = Decimal("75")
-    margin: Decimal = Decimal("4")
+    upper: Decimal = Decimal("96.0")
+    lower: Decimal = Decimal("75.0")
+    margin: Decimal = Decimal("4.0")
 
     def __post_init__(self):
         for name in ("upper", "lower", "margin"):
@@ -655,6 +655,8 @@ def _street_signal(left: StreetKey, right: StreetKey) -> str:
     if not left.words or not right.words:
         return "missing"
     similarity = fuzz.token_sort_ratio(left.text, right.text)
+    if left.name and right.name:  # "5 Elm" and "5 Elm St" name one street
+        similarity = max(similarity, fuzz.token_sort_ratio(left.name, right.name))
     both_numbered = bool(left.numbers) and bool(right.numbers)
     same_number = both_numbered and left.numbers == right.numbers
     if similarity >= 85:

@@ -176,7 +176,9 @@ def _read(
 ) -> tuple[list[str], dict[str, int], list[tuple[int, list[str]]]]:
     text = decode(content, source, encoding)
     if not text.strip():
-        raise InputRejected([Problem(1, None, ErrorCode.EMPTY_FILE, "the file is empty.")], source)
+        raise InputRejected(
+            [Problem(1, None, ErrorCode.EMPTY_FILE, "the file is empty.")], source=source
+        )
     rows = _rows(text, source)
     _line, header = next(rows)
     positions, problems = _map_header(header, required, known)
@@ -200,7 +202,7 @@ def _read(
     if problems:
         raise InputRejected(problems, source=source)
     if not data:
-        raise InputRejected([Problem(2, None, ErrorCode.NO_DATA, "no data lines.")], source)
+        raise InputRejected([Problem(2, None, ErrorCode.NO_DATA, "no data lines.")], source=source)
     return header, positions, data
 
 

@@ -51,11 +51,13 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
-    """Case-folded, without accents: ``"Société Générale"`` → ``"societe generale"``."""
-    text = text.casefold().translate(_SPECIAL_LETTERS)
+    """Case-folded, without accents: ``"Société Générale"`` → ``"societe generale"``.
+
+    Compatibility forms are unfolded first (the "fi" ligature, mathematical letters).
+    """
     if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(
         _SPECIAL_LETTERS
     )
@@ -157,16 +159,22 @@ _LEGAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
 
 # Branch phrases at the end of a name: a branch word, with a number, a place qualifier or
 # the city around it ("- Dallas Branch", "Filiale Köln", "Store 12", "Downtown Office").
-BRANCH_WORDS = frozenset(
+# The weak ones also end real names ("The Computer Shop") and only count with such company.
+STRONG_BRANCH_WORDS = frozenset(
     {
         *("branch", "br", "filiale", "fil", "niederlassung", "zweigniederlassung", "standort"),
         *("geschaftsstelle", "succursale", "agence", "etablissement", "sucursal", "delegacion"),
-        *("filial", "sede", "vestiging", "filiaal", "store", "shop", "outlet", "office"),
-        *("location", "site", "depot", "warehouse", "lager", "division", "dept", "department"),
-        *("headquarters", "hq", "zentrale", "siege", "unit", "no", "nr", "nro", "number"),
+        *("filial", "sede", "vestiging", "filiaal", "headquarters", "hq", "zentrale", "siege"),
+    }
+)
+WEAK_BRANCH_WORDS = frozenset(
+    {
+        *("store", "shop", "outlet", "office", "location", "site", "depot", "warehouse"),
+        *("lager", "division", "dept", "department", "unit", "no", "nr", "nro", "number"),
         *("num", "n"),
     }
 )
+BRANCH_WORDS = STRONG_BRANCH_WORDS | WEAK_BRANCH_WORDS
 BRANCH_QUALIFIERS = frozenset(
     {
         *("downtown", "uptown", "midtown", "north", "south", "east", "west", "central"),
@@ -246,6 +254,14 @@ def _words(text: str) -> list[str]:
     return _join_initials(kept or tokens)
 
 
+NOISE = CONNECTORS | ARTICLES
+
+
+def _joined(tokens: list[str]) -> str:
+    """Words run together without connectors and articles: how legal forms compare."""
+    return "".join(token for token in tokens if token not in NOISE)
+
+
 def _legal_key(form: str) -> str:
     return "".join(_words(form))
 
@@ -262,7 +278,7 @@ def _legal_tables() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     return trailing, leading, canonical
 
 
-_MAX_LEGAL_TOKENS = 5
+_MAX_LEGAL_TOKENS = 6
 
 
 @lru_cache(maxsize=4096)
@@ -328,7 +344,7 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], str]:
     while changed and len(tokens) > 1:
         changed = False
         for size in range(min(_MAX_LEGAL_TOKENS, len(tokens) - 1), 0, -1):
-            tail = "".join(tokens[-size:])
+            tail = _joined(tokens[-size:])
             if tail in trailing:
                 legal = legal or canonical[tail]
                 tokens = tokens[:-size]
@@ -342,7 +358,7 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], str]:
                 changed = True
     if len(tokens) > 1:
         for size in range(min(3, len(tokens) - 1), 0, -1):
-            head = "".join(tokens[:size])
+            head = _joined(tokens[:size])
             if head in leading:
                 legal = legal or canonical[head]
                 tokens = tokens[size:]
@@ -356,7 +372,8 @@ def _strip_branch(tokens: list[str], city_tokens: tuple[str, ...]) -> tuple[list
     The phrase is the last branch word (never the first word) with what follows it, when
     that is only numbers, place qualifiers, the city and more branch words ("Branch 25",
     "Filiale Köln", "Store #12"), plus such words just before it ("- Dallas Branch",
-    "Downtown Office"). "Office Technology" inside a name is not a branch phrase.
+    "Downtown Office"). A weak branch word ("Store", "Office") needs such company or a legal
+    form before it ("Apex Ltd Warehouse"). "Office Technology" inside a name is no branch.
     """
     last = -1
     for index in range(len(tokens) - 1, 0, -1):
@@ -369,7 +386,11 @@ def _strip_branch(tokens: list[str], city_tokens: tuple[str, ...]) -> tuple[list
 
     def branch_part(token: str) -> bool:
         return (
-            token in BRANCH_WORDS or token in BRANCH_QUALIFIERS or token in city or token.isdigit()
+            token in BRANCH_WORDS
+            or token in BRANCH_QUALIFIERS
+            or token in NOISE
+            or token in city
+            or token.isdigit()
         )
 
     if not all(branch_part(token) for token in tokens[last + 1 :]):
@@ -377,7 +398,29 @@ def _strip_branch(tokens: list[str], city_tokens: tuple[str, ...]) -> tuple[list
     start = last
     while start > 1 and branch_part(tokens[start - 1]):
         start -= 1
+    phrase = tokens[start:]
+    if not any(
+        token in STRONG_BRANCH_WORDS
+        or token in BRANCH_QUALIFIERS
+        or token in city
+        or token.isdigit()
+        for token in phrase
+    ) and not _ends_with_legal_form(tokens[:start]):
+        return tokens, False
+    # "Apex Inc - Leeds Branch": words between a legal form and the branch word are a place.
+    for between in (1, 2):
+        if start - between > 1 and _ends_with_legal_form(tokens[: start - between]):
+            start -= between
+            break
     return tokens[:start], True
+
+
+def _ends_with_legal_form(tokens: list[str]) -> bool:
+    trailing, _leading, _canonical = _legal_tables()
+    return any(
+        "".join(tokens[-size:]) in trailing
+        for size in range(1, min(_MAX_LEGAL_TOKENS, len(tokens)))
+    )
 
 
 def _strip_trailing_city(tokens: list[str], city_tokens: tuple[str, ...]) -> tuple[list[str], bool]:
@@ -425,15 +468,24 @@ def normalise_name(raw: str, *, city: str = "") -> NameKey:
     ``city`` (the mention's own city, raw) lets a branch phrase or a trailing "(Dallas)"
     naming that city be recognised as address rather than name.
     """
-    tokens = _words(raw)
+    tokens = _join_initials(_raw_tokens(raw))
     if not tokens:
         return NameKey(())
-    city_tokens = tuple(_words(city)) if city else ()
-    tokens, branch = _strip_branch(tokens, city_tokens)
-    tokens, branch_city = _strip_trailing_city(tokens, city_tokens)
-    tokens, legal = _strip_legal(tokens)
+    city_tokens = tuple(_join_initials(_raw_tokens(city))) if city else ()
+    branch, legal = False, ""
+    while True:  # "Apex Store GmbH": the legal form hid a branch word
+        before = tokens
+        tokens, branch_phrase = _strip_branch(tokens, city_tokens)
+        tokens, branch_city = _strip_trailing_city(tokens, city_tokens)
+        tokens, form = _strip_legal(tokens)
+        branch = branch or branch_phrase or branch_city
+        legal = legal or form
+        if tokens == before:
+            break
+    kept = [token for token in tokens if token not in NOISE]
+    tokens = _join_initials(kept or tokens)
     words = tuple(canonical_word(token) for token in tokens)
-    return NameKey(words, legal, branch or branch_city, tuple(tokens))
+    return NameKey(words, legal, branch, tuple(tokens))
 
 
 def company_key(raw: str) -> str:
@@ -555,7 +607,7 @@ for _city, _others in CITY_SYNONYMS.items():
     _CITY_MAP[_city] = _city
     for _other in _others:
         _CITY_MAP.setdefault(_other, _city)
-_CITY_SUFFIX = re.compile(r"\s+(?:cedex|cedex \d+|\d+)$")
+_CITY_SUFFIX = re.compile(r"(?:\s+(?:cedex|\d+))+$")
 
 
 def city_key(raw: str) -> str:
@@ -626,6 +678,11 @@ class StreetKey:
     @property
     def text(self) -> str:
         return " ".join(sorted(self.words))
+
+    @property
+    def name(self) -> str:
+        """The words without the street type ("street", "strasse", "avenue"…)."""
+        return " ".join(sorted(word for word in self.words if word not in STREET_WORDS))
 
 
 def street_key(raw: str) -> StreetKey:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from argparse import RawDescriptionHelpFormatter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -113,7 +112,7 @@ class Command(BaseCommand):
             with open(out, "w", encoding="utf-8", newline="") as handle:
                 run = match_file(mentions_file, master_data, thresholds, handle)
         else:
-            run = match_file(mentions_file, master_data, thresholds, sys.stdout)
+            run = match_file(mentions_file, master_data, thresholds, self.stdout)
         self.stderr.write(
             f"{mentions}: {run.summary()} "
             f"(thresholds: review from {thresholds.lower}, automatic from {thresholds.upper}, "
