@@ -30,6 +30,7 @@ import logging
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -513,20 +514,30 @@ class _Run:
             raise _Fallback  # the full reader reports header problems with their lines
         delimiter = parsed.delimiter
         total_bytes = len(content) if content is not None else path.stat().st_size
-        lines_estimate = None
-        header: bytes | None = None
+        header = b""
         next_line = 2
-        for chunk, is_first in _chunks(path, content):
-            if is_first:
-                header, chunk = _split_header(chunk)
-                if lines_estimate is None and chunk:
-                    per_line = max(1, len(chunk) // max(1, chunk.count(b"\n")))
-                    lines_estimate = total_bytes // per_line
-                    self.progress(total=lines_estimate)
+
+        def pieces() -> Iterator[bytes]:
+            nonlocal header
+            for chunk, is_first in _chunks(path, content):
+                if is_first:
+                    header, chunk = _split_header(chunk)
+                    if chunk:
+                        per_line = max(1, len(chunk) // max(1, chunk.count(b"\n")))
+                        self.progress(total=total_bytes // per_line)
+                yield chunk
+
+        def read(chunk: bytes) -> pl.DataFrame | int:
+            """The chunk's rows; for a chunk of blank lines, how many lines it had."""
             if not chunk.strip():
-                next_line += chunk.count(b"\n")
+                return chunk.count(b"\n")
+            return _read_chunk(header, chunk, delimiter, parsed.columns)
+
+        # Polars reads the next chunk in a second thread while this one is mapped.
+        for frame in _read_ahead(pieces(), read):
+            if isinstance(frame, int):
+                next_line += frame
                 continue
-            frame = _read_chunk(header, chunk, delimiter, parsed.columns)
             frame = frame.with_columns(
                 pl.int_range(next_line, next_line + frame.height, dtype=pl.Int64).alias(LINE)
             )
@@ -1808,6 +1819,19 @@ def _chunks(path: Path, content: bytes | None) -> Iterator[tuple[bytes, bool]]:
             first = False
     if rest:
         yield rest, first
+
+
+def _read_ahead(items: Iterator, read: Callable) -> Iterator:
+    """``read(item)`` for each item, in order, the next one computed while this one is used."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="midstream-read") as pool:
+        waiting = None
+        for item in items:
+            ahead = pool.submit(read, item)
+            if waiting is not None:
+                yield waiting.result()
+            waiting = ahead
+        if waiting is not None:
+            yield waiting.result()
 
 
 def _split_header(chunk: bytes) -> tuple[bytes, bytes]:
