@@ -22,6 +22,9 @@ Common commands:
                        worker's progress, --now processes it here; --retry ID requeues one
   worker               run one worker process for the queue of reports to ingest (run
                        several to work in parallel; --once empties the queue and exits)
+  compliance           recompute expected reports, statuses and scores (--as-of DATE);
+                       --send-reminders also sends the reminders due
+  match-resellers FILE match a CSV of reseller names against the reseller master
   createsuperuser      create a vendor admin login
   create-token USER    issue an API token for a user (shown once)
   check                check the configuration (add --deploy with MIDSTREAM_ENV=production)

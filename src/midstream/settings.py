@@ -213,7 +213,23 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Reminders (issue 4) go out through Django's e-mail framework: the console in development
+# and the demo, SMTP when EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "midstream@localhost")
+# The address links in e-mails point to.
+MIDSTREAM_BASE_URL = os.environ.get("MIDSTREAM_BASE_URL", "http://127.0.0.1:8000")
+# Compliance job: how often the workers run it (seconds), how many months it looks back.
+MIDSTREAM_COMPLIANCE_INTERVAL = int(os.environ.get("MIDSTREAM_COMPLIANCE_INTERVAL", "3600"))
+MIDSTREAM_COMPLIANCE_HISTORY_MONTHS = int(
+    os.environ.get("MIDSTREAM_COMPLIANCE_HISTORY_MONTHS", "24")
+)
 
 LOGGING = {
     "version": 1,

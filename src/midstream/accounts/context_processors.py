@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Sell-through", "reports:sellthrough", Perm.VIEW_SELLTHROUGH, False),
     ("Submissions", "ingest:submission_list", Perm.VIEW_SELLTHROUGH, False),
     ("Mapping", "ingest:profile_list", Perm.VIEW_DISTRIBUTORS, False),
+    ("Compliance", "compliance:heat_map", Perm.VIEW_COMPLIANCE, True),
     ("Audit", "core:audit_list", Perm.VIEW_AUDIT, True),
     ("Users", "accounts:user_list", Perm.MANAGE_USERS, True),
     ("Settings", "core:settings", Perm.MANAGE_FINANCE_SETTINGS, True),

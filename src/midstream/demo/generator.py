@@ -894,31 +894,16 @@ def _onboarding_items(
 
 
 def _obligations(plans: list[_Plan], rng: random.Random) -> list[ObligationRow]:
-    """Sell-through monthly due in 10 days; inventory weekly (3 days) or monthly (10 days)."""
+    """Sell-through and inventory monthly, as the demo's report files come: sell-through due
+    in 10 days, inventory in 5 or 10."""
     rows = []
     for plan in plans:
         activated = plan.first(ACTIVE)
         if plan.row.status not in TRADING or activated is None:
             continue
         rows.append(ObligationRow(plan.code, "sell_through", "monthly", 10, activated, None))
-        weekly = rng.random() < 0.6
-        if weekly and rng.random() < 0.3:
-            switched = activated + dt.timedelta(days=rng.randint(180, 400))
-            rows.append(
-                ObligationRow(
-                    plan.code,
-                    "inventory",
-                    "monthly",
-                    10,
-                    activated,
-                    switched - dt.timedelta(days=1),
-                )
-            )
-            rows.append(ObligationRow(plan.code, "inventory", "weekly", 3, switched, None))
-        elif weekly:
-            rows.append(ObligationRow(plan.code, "inventory", "weekly", 3, activated, None))
-        else:
-            rows.append(ObligationRow(plan.code, "inventory", "monthly", 10, activated, None))
+        due = rng.choice((5, 10))
+        rows.append(ObligationRow(plan.code, "inventory", "monthly", due, activated, None))
     return rows
 
 

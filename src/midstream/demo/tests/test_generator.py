@@ -234,11 +234,10 @@ def test_contacts_checklists_and_obligations(full):
         assert [(row.frequency, row.due_days, row.active_to) for row in sell_through] == [
             ("monthly", 10, None)
         ]
-        open_inventory = [
-            row for row in rows if row.report_type == "inventory" and row.active_to is None
-        ]
-        assert len(open_inventory) == 1
-        assert open_inventory[0].frequency in ("weekly", "monthly")
+        inventory = [row for row in rows if row.report_type == "inventory"]
+        # Monthly, as the demo's stock files come.
+        assert [(row.frequency, row.active_to) for row in inventory] == [("monthly", None)]
+        assert inventory[0].due_days in (5, 10)
     for row in full.onboarding_items:
         if row.done_date is not None:
             assert row.done_date < AS_OF

@@ -134,6 +134,7 @@ class Command(BaseCommand):
         reports = ""
         if not options["no_reports"]:
             reports = self.load_reports(data)
+        reports += self.load_compliance(params)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
@@ -143,6 +144,16 @@ class Command(BaseCommand):
             )
         )
         self.print_logins()
+
+    def load_compliance(self, params) -> str:
+        """Expected reports, statuses and scores as of the demo's today (issue 4)."""
+        from midstream.demo.compliance_demo import load_compliance_demo
+
+        started = time.perf_counter()
+        result = load_compliance_demo(as_of=params.as_of, months=params.months)
+        self.stdout.write("")
+        self.stdout.write(format_table(("expected reports", "count"), result.rows()))
+        return f", compliance {time.perf_counter() - started:.1f} s"
 
     def load_reports(self, data) -> str:
         """The report files through the intake pipeline; returns the timing for the summary."""
