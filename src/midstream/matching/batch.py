@@ -24,7 +24,7 @@ from midstream.matching.engine import (
     distinct_mentions,
     resolve_mentions,
 )
-from midstream.matching.files import MentionsFile, write_results
+from midstream.matching.files import MentionsFile, no_cyclic_gc, write_results
 from midstream.matching.selectors import MasterData
 
 
@@ -49,6 +49,13 @@ def match_mentions(
     lines: Sequence[ResellerMention], master: MasterData, thresholds: Thresholds
 ) -> MatchRun:
     """Resolve the distinct mentions among ``lines`` against ``master``."""
+    with no_cyclic_gc():
+        return _match_mentions(lines, master, thresholds)
+
+
+def _match_mentions(
+    lines: Sequence[ResellerMention], master: MasterData, thresholds: Thresholds
+) -> MatchRun:
     clock = time.perf_counter()
     distinct = distinct_mentions(lines)
     matcher = FuzzyResellerMatcher(thresholds)

@@ -226,6 +226,17 @@ for _full, _short_forms in ABBREVIATIONS.items():
 # -------------------------------------------------------------------------- name pipeline
 
 
+def _without_noise(tokens: list[str]) -> list[str]:
+    """Connectors and articles dropped and initials joined, until nothing changes (joined
+    initials can spell an article: "D & O" → "do")."""
+    while True:
+        kept = [token for token in tokens if token not in NOISE]
+        joined = _join_initials(kept or tokens)
+        if joined == tokens:
+            return tokens
+        tokens = joined
+
+
 def _join_initials(tokens: list[str]) -> list[str]:
     """Runs of single letters are one word: ``["a", "b", "c", "computers"]`` → ``abc``."""
     joined: list[str] = []
@@ -482,8 +493,7 @@ def normalise_name(raw: str, *, city: str = "") -> NameKey:
         legal = legal or form
         if tokens == before:
             break
-    kept = [token for token in tokens if token not in NOISE]
-    tokens = _join_initials(kept or tokens)
+    tokens = _without_noise(tokens)
     words = tuple(canonical_word(token) for token in tokens)
     return NameKey(words, legal, branch, tuple(tokens))
 
