@@ -309,10 +309,11 @@ def svg_chart(rows, chosen: Decimal, path: Path) -> None:
             f'<polyline points="{points}" fill="none" stroke="{colour}" '
             f'stroke-width="2"{dash_attribute}/>'
         )
-    legend_x = left + 10
     for number, (panel_number, label, _value, colour, _dash) in enumerate(series):
-        y = panels[panel_number][1] - 12 - 16 * (number % 2)
-        x = legend_x + 380
+        # legends where the lines are not: bottom left of the top panel, top left below
+        top, bottom, _low, _high = panels[panel_number]
+        y = bottom - 12 - 16 * (number % 2) if panel_number == 0 else top + 18 + 16 * (number % 2)
+        x = left + 12
         out.append(
             f'<line x1="{x}" x2="{x + 24}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" '
             'stroke-width="2"/>'
