@@ -243,3 +243,23 @@ def test_missing_file_and_bad_thresholds(tmp_path):
     master = write(tmp_path, "master.csv", MASTER_CSV)
     with pytest.raises(CommandError, match="lower < upper"):
         run(mentions, "--master", master, "--upper", "50", "--lower", "60")
+
+
+@pytest.mark.django_db
+def test_the_database_master_loads_in_a_fixed_number_of_queries(dist_a, django_assert_num_queries):
+    from midstream.matching.selectors import master_from_database
+
+    for number in range(5):
+        reseller = make_reseller(name=f"Shop {number}")
+        make_alias(reseller, f"Shop {number} vendor-wide")
+        make_supply(reseller, dist_a, account_number=f"A-{number}")
+    with django_assert_num_queries(2):  # resellers, vendor-wide aliases
+        vendor_wide = master_from_database()
+    with django_assert_num_queries(3):  # resellers, aliases, the distributor's supplies
+        alpha = master_from_database(distributor_id=dist_a.pk)
+    assert len(vendor_wide.reference.resellers) == 5
+    assert len(vendor_wide.reference.aliases) == 5
+    assert vendor_wide.account_numbers == ()
+    assert sorted(number for number, _id in alpha.account_numbers) == [
+        f"A-{number}" for number in range(5)
+    ]
