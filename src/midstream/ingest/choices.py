@@ -22,6 +22,9 @@ class SubmissionStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
     DUPLICATE = "duplicate", "Duplicate"
     FAILED = "failed", "Failed"
+    # Some accepted line names a reseller spelling that waits in the review queue (issue 4):
+    # nothing is counted; the submission is queued again once the last spelling is decided.
+    AWAITING_REVIEW = "awaiting_review", "Awaiting review"
 
 
 # A submission in one of these may still change status; the others are final.
@@ -30,6 +33,26 @@ OPEN_STATUSES = (
     SubmissionStatus.PARSING,
     SubmissionStatus.VALIDATING,
 )
+
+
+# Not final, but not being processed either: the pipeline may run it again (issue 4).
+WAITING_STATUSES = (SubmissionStatus.AWAITING_REVIEW,)
+
+
+class SpellingStatus(models.TextChoices):
+    """What became of a reseller spelling (``ReportedReseller``), issue 4."""
+
+    RESOLVED = "resolved", "Resolved"  # an exact step or an automatic fuzzy match
+    REVIEW = "review", "Waiting for review"  # between the thresholds, or ambiguous
+    NEW = "new", "New reseller candidate"  # below the lower threshold
+    MANUAL = "manual", "Decided by a person"  # accepted, picked or created in the review
+    REJECTED = "rejected", "Not a reseller of ours"  # rejected in the review
+
+
+# Decided spellings are remembered: later files resolve them without asking again.
+DECIDED_SPELLINGS = (SpellingStatus.MANUAL, SpellingStatus.REJECTED)
+# Spellings the review queue shows.
+OPEN_SPELLINGS = (SpellingStatus.REVIEW, SpellingStatus.NEW)
 
 
 class SubmissionSource(models.TextChoices):

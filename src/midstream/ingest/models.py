@@ -9,6 +9,7 @@ from midstream.ingest.choices import (
     ErrorPolicy,
     FormatFamily,
     ProfileKind,
+    SpellingStatus,
     Stage,
     SubmissionSource,
     SubmissionStatus,
@@ -215,7 +216,11 @@ class ReportedReseller(DistributorOwned):
 
     Facts point here instead of repeating the raw name, ids and address on every line, and the
     reseller review (issue 4) works on these rows: deciding one resolves every line with that
-    spelling. ``reseller`` and ``method`` are the latest resolution.
+    spelling. ``reseller``, ``method``, ``score`` and ``status`` are the latest resolution;
+    ``candidates`` (``{"reason": …, "candidates": [{reseller_id, score, evidence…}]}``, best
+    first) what the fuzzy step found, for the review page. A person's decision
+    (``decided_by``/``decided_at``, status ``manual`` or ``rejected``) is remembered: later
+    files with this spelling resolve to it without review (``matching.review``).
     """
 
     distributor = models.ForeignKey(
@@ -234,10 +239,20 @@ class ReportedReseller(DistributorOwned):
         "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     method = models.CharField(max_length=20, blank=True)
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SpellingStatus.choices, default=SpellingStatus.RESOLVED
+    )
+    candidates = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField()
 
     class Meta(DistributorOwned.Meta):
         ordering = ["distributor_id", "name", "id"]
+        indexes = [models.Index(fields=["status", "distributor"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["distributor", "key"], name="ingest_reported_reseller_unique"
@@ -246,6 +261,33 @@ class ReportedReseller(DistributorOwned):
 
     def __str__(self) -> str:
         return self.name or self.account_number or self.partner_id or f"#{self.pk}"
+
+
+class ReviewWait(DistributorOwned):
+    """A submission waiting (status ``awaiting_review``) for a reseller spelling's review.
+
+    Written when a run stops for review, replaced by the next run of the same submission;
+    ``line_count`` is how many of its accepted lines have the spelling. Deciding a spelling
+    requeues each waiting submission whose spellings are then all decided.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.CASCADE, related_name="+"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="waits")
+    spelling = models.ForeignKey(ReportedReseller, on_delete=models.CASCADE, related_name="waits")
+    line_count = models.PositiveIntegerField(default=0)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["submission_id", "spelling_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "spelling"], name="ingest_review_wait_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.submission_id} waits for {self.spelling_id}"
 
 
 class SellThroughFact(DistributorOwned):

@@ -24,6 +24,7 @@ class IntakeCode(StrEnum):
     UNKNOWN_UNIT_CONVERSION = "unknown_unit_conversion"
     UNKNOWN_RESELLER = "unknown_reseller"
     AMBIGUOUS_RESELLER = "ambiguous_reseller"
+    RESELLER_REVIEW = "reseller_review"
     RESELLER_MISSING = "reseller_missing"
     CURRENCY_MISSING = "currency_missing"
     CURRENCY_WITHOUT_RATE = "currency_without_rate"
@@ -68,6 +69,11 @@ RULES: dict[IntakeCode, tuple[Severity, str]] = {
     IntakeCode.AMBIGUOUS_RESELLER: (
         W,
         "several resellers match equally (kept without a reseller; one row per spelling)",
+    ),
+    IntakeCode.RESELLER_REVIEW: (
+        W,
+        "the reseller spelling waits in the review queue (one row per spelling, with its line "
+        "count): the submission waits, awaiting review, and commits once it is decided",
     ),
     IntakeCode.RESELLER_MISSING: (W, "the line names no reseller at all (one row per file)"),
     IntakeCode.CURRENCY_MISSING: (

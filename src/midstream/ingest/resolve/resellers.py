@@ -205,7 +205,35 @@ class ResellerResolver:
         if name:
             yield "alias", self._by_alias.get(name)
             if country:
-                yield "name", self._by_name.get((country, name))
+                yield "name", self._same_place(mention, self._by_name.get((country, name)))
+
+    def _same_place(self, mention: ResellerMention, found: set[int] | None) -> set[int] | None:
+        """The same-named resellers not contradicted by the mention's city or postal code.
+
+        A namesake in another city is a different business (issue 4): when both sides give a
+        postal code or a city, one of them must agree; otherwise the fuzzy step decides, with
+        the address as evidence.
+        """
+        if not found:
+            return found
+        postal = _place(mention.postal_code)
+        city = _place(mention.city)
+        if not postal and not city:
+            return found
+        kept = set()
+        for pk in found:
+            record = self.reference.resellers[pk]
+            their_postal, their_city = _place(record.postal_code), _place(record.city)
+            comparable = (postal and their_postal) or (city and their_city)
+            agrees = (postal and postal == their_postal) or (city and city == their_city)
+            if agrees or not comparable:
+                kept.add(pk)
+        return kept
+
+
+def _place(text: str) -> str:
+    """A city or postal code compared without case, spaces or punctuation."""
+    return "".join(character for character in text.casefold() if character.isalnum())
 
 
 def _add(index: dict, key, reseller_id: int) -> None:

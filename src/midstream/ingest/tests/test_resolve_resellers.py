@@ -111,6 +111,30 @@ class TestExactSteps:
             resolver.resolve(ResellerMention(name="Müller IT-Systeme GmbH", country="AT")) is None
         )
 
+    def test_a_namesake_in_another_city_is_left_to_the_fuzzy_step(self, dist_a, network):
+        # network["muller"] is in Köln (postal code not recorded).
+        resolver = ResellerResolver(distributor_id=dist_a.pk)
+        muller = "Müller IT-Systeme GmbH"
+        elsewhere = ResellerMention(name=muller, country="DE", city="Hamburg")
+        assert resolver.resolve(elsewhere) is None
+        same_city = ResellerMention(name=muller, country="DE", city=" KÖLN ", postal_code="50667")
+        assert resolver.resolve(same_city) == exact(network["muller"], "name")
+        # Only the mention says where: nothing contradicts it.
+        no_city = ResellerMention(name=muller, country="DE", postal_code="20095")
+        assert resolver.resolve(no_city) == exact(network["muller"], "name")
+
+    def test_an_agreeing_postal_code_is_enough_when_the_cities_are_spelled_apart(self, dist_a):
+        shop = make_reseller("R0000009", "Shop GmbH", "DE", city="Frankfurt am Main")
+        shop.postal_code = "60311"
+        shop.save()
+        resolver = ResellerResolver(distributor_id=dist_a.pk)
+        mention = ResellerMention(
+            name="Shop GmbH", country="DE", city="Frankfurt", postal_code="60311"
+        )
+        assert resolver.resolve(mention) == exact(shop, "name")
+        moved = ResellerMention(name="Shop GmbH", country="DE", city="Berlin", postal_code="10115")
+        assert resolver.resolve(moved) is None
+
     def test_nothing_matches(self, dist_a, network):
         resolver = ResellerResolver(distributor_id=dist_a.pk)
         assert resolver.resolve(ResellerMention()) is None
