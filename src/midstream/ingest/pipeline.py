@@ -26,6 +26,7 @@ open status) can be retried.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import tempfile
 import traceback
@@ -48,9 +49,12 @@ from midstream.core.selectors import rate_table
 from midstream.ingest import frames
 from midstream.ingest.bulkload import insert_frame
 from midstream.ingest.choices import (
+    DECIDED_SPELLINGS,
     OPEN_STATUSES,
+    WAITING_STATUSES,
     ErrorPolicy,
     FormatFamily,
+    SpellingStatus,
     Stage,
     SubmissionStatus,
 )
@@ -69,6 +73,7 @@ from midstream.ingest.mapping import (
 from midstream.ingest.models import (
     InventoryFact,
     ReportedReseller,
+    ReviewWait,
     SellThroughFact,
     SellThroughMonth,
     Submission,
@@ -84,7 +89,7 @@ from midstream.ingest.records import (
     Severity,
 )
 from midstream.ingest.resolve.products import ProductResolver
-from midstream.ingest.resolve.resellers import ResellerMention, ResellerResolver
+from midstream.ingest.resolve.resellers import ResellerMatch, ResellerMention, ResellerResolver
 from midstream.ingest.rules import RULES, IntakeCode
 from midstream.ingest.selectors import current_profile
 from midstream.ingest.streamwrite import SideChannel, StreamWriter
@@ -126,6 +131,15 @@ class FileRejected(Exception):
         """The file rejected for one file-level reason, ahead of the line ``issues`` found."""
         reason = issue_rows([_coded(code, message)])
         return cls(reason if issues is None else pl.concat([reason, issues]))
+
+
+class _AwaitingReview(Exception):
+    """Some accepted line's reseller spelling waits for review: nothing is committed."""
+
+    def __init__(self, issues: pl.DataFrame, counts: dict):
+        super().__init__("awaiting review")
+        self.issues = issues
+        self.counts = counts
 
 
 class _Overtaken(Exception):
@@ -190,6 +204,8 @@ def process_submission(
             run.execute()
         except FileRejected as rejected:
             run.reject(rejected.issues)
+        except _AwaitingReview as waiting:
+            run.await_review(waiting.issues, waiting.counts)
     except _Overtaken:
         logger.info("submission %s: a newer run took over; this one stops", submission_id)
     except Exception as error:
@@ -213,7 +229,7 @@ def _claim(submission_id: int) -> Submission:
             .select_related("distributor")
             .get(pk=submission_id)
         )
-        if submission.status not in (*OPEN_STATUSES, SubmissionStatus.FAILED):
+        if submission.status not in (*OPEN_STATUSES, *WAITING_STATUSES, SubmissionStatus.FAILED):
             return submission
         submission.status = SubmissionStatus.PARSING
         submission.stage = Stage.READING
@@ -318,8 +334,14 @@ class _Run:
         self.today = timezone.localdate()
         self.context: _Context | None = None
         self.seen_keys = _SeenKeys()
-        # Distinct reseller spellings: key → (fields as reported, reseller id, method).
+        # Distinct reseller spellings: key → (fields as reported, reseller id, method,
+        # status, score, candidates as JSON text); see ``_Context._spelling_answers``.
         self.mentions: dict[str, tuple] = {}
+        # Spellings waiting for review: key → accepted lines with it (issue 4).
+        self.review_keys: set[str] = set()
+        self.review_counts: dict[str, int] = {}
+        # Stored spellings at the start of a streamed run: key → (id, resolution).
+        self.stored_mentions: dict[str, tuple] = {}
         self.spellings = pl.DataFrame(schema=_SPELLING_SCHEMA)
         # PostgreSQL, sell-through CSV: facts are copied batch by batch (``_stream_copying``).
         self.writer: StreamWriter | None = None
@@ -444,11 +466,8 @@ class _Run:
                 Distributor.objects.unscoped().select_for_update().filter(
                     pk=s.distributor_id
                 ).first()
-                mention_ids = dict(
-                    ReportedReseller.objects.for_distributor(s.distributor_id).values_list(
-                        "key", "pk"
-                    )
-                )
+                self.stored_mentions = _stored_mentions(s.distributor_id)
+                mention_ids = {key: row[0] for key, row in self.stored_mentions.items()}
                 self.known_mentions = set(mention_ids)
                 connection.ensure_connection()
                 self.side = side
@@ -480,6 +499,8 @@ class _Run:
         self.rollup_parts = []
         self.known_mentions = set()
         self.mentions = {}
+        self.review_keys = set()
+        self.review_counts = {}
         self.spellings = pl.DataFrame(schema=_SPELLING_SCHEMA)
         self.totals = _Totals()
         self.seen_keys = _SeenKeys()
@@ -601,6 +622,10 @@ class _Run:
         issues = pl.concat([issues, more])
         rejected_lines = issues.filter(pl.col("severity") == ERROR).get_column(LINE).drop_nulls()
         lines = lines.filter(~pl.col(LINE).is_in(rejected_lines.implode()))
+        if self.review_keys:
+            waiting = lines.filter(pl.col("_mention_key").is_in(list(self.review_keys)))
+            for key, count in waiting.group_by("_mention_key").len().iter_rows():
+                self.review_counts[key] = self.review_counts.get(key, 0) + count
         warned = issues.filter(pl.col("severity") == WARNING).get_column(LINE).drop_nulls()
         lines = lines.with_columns(
             (pl.col("_warned") | pl.col(LINE).is_in(warned.implode())).alias("_warned")
@@ -737,6 +762,17 @@ class _Run:
                     f"({self.totals.read} read).",
                     issues,
                 )
+            if self.review_counts:
+                # Rolls back whatever this transaction wrote (streamed facts included).
+                raise _AwaitingReview(
+                    issues,
+                    {
+                        "lines_accepted": accepted_frames,
+                        "lines_warned": int(warned),
+                        "lines_rejected": rejected,
+                        "period": period,
+                    },
+                )
             version = (
                 Submission.objects.for_distributor(s.distributor_id)
                 .filter(kind=s.kind, period_start=period[0], period_end=period[1])
@@ -754,7 +790,11 @@ class _Run:
                 lines_out = pl.concat(withdrawn) if withdrawn else pl.Series([], dtype=pl.Int64)
                 if lines_out.len():
                     rollups.append(_withdraw_facts(s, lines_out.to_list(), rollups[0].schema))
-            mention_ids = {} if streamed else _store_mentions(s.distributor_id, self.mentions)
+            if streamed:
+                mention_ids = {}
+                _update_mentions(self.stored_mentions, self.mentions)
+            else:
+                mention_ids = _store_mentions(s.distributor_id, self.mentions)
             for part in pending:
                 lines = pl.read_parquet(part) if isinstance(part, Path) else part
                 if self.kind is ReportKind.INVENTORY:
@@ -802,6 +842,60 @@ class _Run:
             )
         for name, value in values.items():
             setattr(s, name, value)
+        if self.on_progress is not None:
+            self.on_progress(s)
+
+    def await_review(self, issues: pl.DataFrame, counts: dict) -> None:
+        """Record the outcome of a run stopped for review, in a transaction of its own.
+
+        The issues and the spellings (with their candidates) are stored, and which spellings
+        the submission waits for; no fact, no rollup, no version. Deciding the last of them
+        queues the submission again (``matching.review``).
+        """
+        s = self.submission
+        issues = _group_issues(issues)
+        period = counts["period"]
+        with transaction.atomic():
+            Distributor.objects.unscoped().select_for_update().filter(pk=s.distributor_id).first()
+            self.check_still_ours()
+            SubmissionIssue.objects.unscoped().filter(submission=s).delete()
+            _insert_issues(issues, s)
+            mention_ids = _store_mentions(s.distributor_id, self.mentions)
+            ReviewWait.objects.unscoped().filter(submission=s).delete()
+            ReviewWait.objects.unscoped().bulk_create(
+                ReviewWait(
+                    distributor_id=s.distributor_id,
+                    submission_id=s.pk,
+                    spelling_id=mention_ids[key],
+                    line_count=count,
+                )
+                for key, count in sorted(self.review_counts.items())
+            )
+            values = {
+                "status": SubmissionStatus.AWAITING_REVIEW,
+                "lines_read": self.totals.read,
+                "lines_total": self.totals.read,
+                "lines_processed": self.totals.read,
+                "lines_accepted": counts["lines_accepted"],
+                "lines_warned": counts["lines_warned"],
+                "lines_rejected": counts["lines_rejected"],
+                "error_policy": self.policy,
+                "first_line_date": self.totals.min_date,
+                "last_line_date": self.totals.max_date,
+            }
+            if period and not s.period_start:
+                values["period_start"], values["period_end"] = period
+            _finish(s, **values)
+            record_audit(
+                actor=None,
+                action="submission.await_review",
+                obj=s,
+                distributor_id=s.distributor_id,
+                changes={
+                    "status": [str(SubmissionStatus.VALIDATING), str(s.status)],
+                    "spellings_in_review": [None, len(self.review_counts)],
+                },
+            )
         if self.on_progress is not None:
             self.on_progress(s)
 
@@ -891,6 +985,10 @@ class _Context:
     # reseller spellings in every batch, and they depend only on the reference data above.
     product_answers: dict = field(default_factory=dict)
     reseller_answers: dict = field(default_factory=dict)
+    # Issue 4: the fuzzy step (its results keep the candidates) and the spellings a person
+    # decided (key → (reseller id, status)), which resolve before any step.
+    matcher: object | None = None
+    decided: dict = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -927,15 +1025,32 @@ class _Context:
                 "_list_currency": pl.Series([p[2] for p in prices], dtype=pl.Utf8),
             }
         )
+        matcher = None
+        decided = {}
+        if kind is ReportKind.SELL_THROUGH:
+            from midstream.matching.intake import ReviewMatcher
+            from midstream.matching.selectors import current_thresholds
+
+            matcher = ReviewMatcher(current_thresholds())
+            decided = {
+                key: (reseller_id, status)
+                for key, reseller_id, status in ReportedReseller.objects.for_distributor(
+                    distributor_id
+                )
+                .filter(status__in=DECIDED_SPELLINGS)
+                .values_list("key", "reseller_id", "status")
+            }
         return cls(
             distributor_id=distributor_id,
             kind=kind,
             products=ProductResolver(distributor_id=distributor_id),
             resellers=(
-                ResellerResolver(distributor_id=distributor_id)
+                ResellerResolver(distributor_id=distributor_id, matchers=[matcher])
                 if kind is ReportKind.SELL_THROUGH
                 else None
             ),
+            matcher=matcher,
+            decided=decided,
             bought=bought,
             list_prices=list_prices,
             agreement_currency=agreement_currency,
@@ -1101,11 +1216,16 @@ class _Context:
                     label = name or account or mention.partner_id or mention.tax_id or "?"
                     extra = f" (account {account})" if account and name else ""
                     where = f", {city}" if city else ""
-                    verb = (
-                        "matches several resellers"
-                        if code is IntakeCode.AMBIGUOUS_RESELLER
-                        else "matches no reseller"
-                    )
+                    if code is IntakeCode.RESELLER_REVIEW:
+                        verb = "waits in the reseller review queue"
+                    elif code is IntakeCode.AMBIGUOUS_RESELLER:
+                        verb = "matches several resellers"
+                    elif self.decided.get(_mention_key(text), (None, ""))[1] == (
+                        SpellingStatus.REJECTED
+                    ):
+                        verb = "is not a reseller of ours (decided in the review)"
+                    else:
+                        verb = "matches no reseller"
                     message = f"{label!r}{extra}{where} {verb}."
                 issues.append(
                     _coded(
@@ -1128,35 +1248,57 @@ class _Context:
         Resolved once per file (and, across the files of one demo load, once per distributor).
         """
         mentions = {text: ResellerMention(*text.split(_FIELD_SEP)) for text in texts}
+        keys_of = {text: _mention_key(text) for text in mentions if text != _EMPTY_SPELLING}
         answers = self.reseller_answers
-        new = {text: mention for text, mention in mentions.items() if text not in answers}
+        new = {
+            text: mention
+            for text, mention in mentions.items()
+            if text not in answers and keys_of.get(text) not in self.decided
+        }
         if new:
             found = self.resellers.resolve_many(new.values())
             for text, mention in new.items():
                 answers[text] = found.get(mention)
+        results = self.matcher.results if self.matcher is not None else {}
         ids, methods, outcomes, keys = [], [], [], []
-        for text in mentions:
-            match = answers[text]
+        for text, mention in mentions.items():
+            key = keys_of.get(text)
+            decided = self.decided.get(key)
+            if decided is not None:
+                # A person's decision (issue 4): remembered, never asked again.
+                reseller_id, status = decided
+                match = None if reseller_id is None else ResellerMatch(reseller_id, "manual")
+                result = None
+            else:
+                match = answers[text]
+                result = results.get(mention)
             resolved = match is not None and match.is_resolved
-            named = text != _EMPTY_SPELLING
-            key = _mention_key(text) if named else None
-            if named:
+            if resolved:
+                status, outcome = SpellingStatus.RESOLVED, ""
+            elif match is not None:
+                status, outcome = SpellingStatus.REVIEW, str(IntakeCode.RESELLER_REVIEW)
+            elif key is not None:
+                status, outcome = SpellingStatus.NEW, str(IntakeCode.UNKNOWN_RESELLER)
+            else:
+                status, outcome = None, str(IntakeCode.RESELLER_MISSING)
+            if decided is not None:
+                status = decided[1]
+            if key is not None:
+                score = match.score if match is not None else (result.score if result else None)
                 run.mentions[key] = (
                     tuple(text.split(_FIELD_SEP)),
-                    match.reseller_id if match is not None else None,
+                    match.reseller_id if resolved else None,
                     match.method if resolved else "",
+                    str(status),
+                    score,
+                    _candidates_text(result, match, status),
                 )
+                if status == SpellingStatus.REVIEW:
+                    run.review_keys.add(key)
             ids.append(match.reseller_id if resolved else None)
             methods.append(match.method if resolved else "")
             keys.append(key)
-            if resolved:
-                outcomes.append("")
-            elif match is not None:
-                outcomes.append(str(IntakeCode.AMBIGUOUS_RESELLER))
-            elif named:
-                outcomes.append(str(IntakeCode.UNKNOWN_RESELLER))
-            else:
-                outcomes.append(str(IntakeCode.RESELLER_MISSING))
+            outcomes.append(outcome)
         return pl.DataFrame(
             [list(mentions), ids, methods, outcomes, keys], schema=_SPELLING_SCHEMA, orient="col"
         )
@@ -1564,14 +1706,70 @@ def _mention_key(spelling: str) -> str:
     return hashlib.sha256(spelling.encode()).hexdigest()
 
 
-def _store_mentions(distributor_id: int, mentions: dict[str, tuple]) -> dict[str, int]:
-    """Ids of the reseller spellings, creating the new ones (their first resolution kept).
+def _candidates_text(result, match, status) -> str:
+    """The candidates stored with a spelling (JSON text): for review and new ones only."""
+    if status not in (SpellingStatus.REVIEW, SpellingStatus.NEW):
+        return "{}"
+    from midstream.matching.intake import candidates_json
 
-    A distributor has thousands of spellings, not millions: its keys load in one query, and
+    return json.dumps(candidates_json(result, match))
+
+
+# What the latest run says of a spelling, as stored: reseller id, method, status, score.
+_RESOLUTION = ("reseller_id", "method", "status", "score")
+
+
+def _stored_mentions(distributor_id: int) -> dict[str, tuple]:
+    """The distributor's stored spellings: key → (id, reseller id, method, status, score)."""
+    rows = ReportedReseller.objects.for_distributor(distributor_id).values_list(
+        "key", "pk", *_RESOLUTION
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def _update_mentions(stored: dict[str, tuple], mentions: dict[str, tuple]) -> None:
+    """Bring the stored spellings this run saw up to its resolution (the latest one).
+
+    A person's decision is kept (the run took it from there anyway). Only the spellings
+    whose reseller, method, status or score changed are written: none, usually.
+    """
+    changed = []
+    for key, mention in mentions.items():
+        row = stored.get(key)
+        if row is None or row[3] in DECIDED_SPELLINGS:
+            continue
+        resolution = (mention[1], mention[2], mention[3], _score(mention[4]))
+        if resolution != (row[1], row[2], row[3], row[4]):
+            changed.append(
+                ReportedReseller(
+                    pk=row[0],
+                    reseller_id=mention[1],
+                    method=mention[2],
+                    status=mention[3],
+                    score=_score(mention[4]),
+                    candidates=json.loads(mention[5]),
+                )
+            )
+    if changed:
+        ReportedReseller.objects.unscoped().bulk_update(
+            changed, ["reseller_id", "method", "status", "score", "candidates"], batch_size=500
+        )
+
+
+def _score(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+
+
+def _store_mentions(distributor_id: int, mentions: dict[str, tuple]) -> dict[str, int]:
+    """Ids of the reseller spellings, creating the new ones and updating the changed ones.
+
+    A distributor has thousands of spellings, not millions: they load in one query, and
     the new rows (ids above the highest before) in one more.
     """
     spellings = ReportedReseller.objects.for_distributor(distributor_id)
-    existing = dict(spellings.values_list("key", "pk"))
+    stored = _stored_mentions(distributor_id)
+    _update_mentions(stored, mentions)
+    existing = {key: row[0] for key, row in stored.items()}
     new = {key: mentions[key] for key in mentions if key not in existing}
     if new:
         before = spellings.aggregate(top=Max("pk"))["top"] or 0
@@ -1597,6 +1795,9 @@ def _mention_frame(distributor_id: int, mentions: dict[str, tuple]) -> pl.DataFr
             },
             "reseller_id": pl.Series([row[1] for row in rows], dtype=pl.Int64),
             "method": pl.Series([row[2] for row in rows], dtype=pl.Utf8),
+            "status": pl.Series([row[3] for row in rows], dtype=pl.Utf8),
+            "score": pl.Series([_score(row[4]) for row in rows], dtype=pl.Decimal(4, 1)),
+            "candidates": pl.Series([row[5] for row in rows], dtype=pl.Utf8),
             "first_seen_at": pl.Series([timezone.now()] * len(rows)),
         }
     )
@@ -1692,6 +1893,7 @@ def _merge_rollups(parts: list[pl.DataFrame], submission: Submission) -> pl.Data
 _GROUPED_CODES = [
     str(IntakeCode.UNKNOWN_RESELLER),
     str(IntakeCode.AMBIGUOUS_RESELLER),
+    str(IntakeCode.RESELLER_REVIEW),
     str(IntakeCode.RESELLER_MISSING),
     str(IntakeCode.PRODUCT_NEVER_BOUGHT),
 ]

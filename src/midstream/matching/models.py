@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from midstream.core.scoping import DistributorOwned
+from midstream.matching.choices import DecisionAction
 from midstream.matching.engine import Thresholds
 
 _DEFAULTS = Thresholds()
@@ -54,3 +57,54 @@ class MatchingSettings(models.Model):
     @property
     def thresholds(self) -> Thresholds:
         return Thresholds(upper=self.upper, lower=self.lower, margin=self.margin)
+
+
+class MatchDecision(DistributorOwned):
+    """One reviewer's decision on a reseller spelling, and what it created (to undo it).
+
+    ``before``/``after`` are the spelling's status, reseller, method and score. ``alias``,
+    ``supply`` and ``supply_created``/``account_number_set`` say what the decision added so
+    the spelling needs no review again; ``undo_decision`` removes exactly those. A reseller
+    created by the decision stays (facts may name it).
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.CASCADE, related_name="+"
+    )
+    spelling = models.ForeignKey(
+        "ingest.ReportedReseller", on_delete=models.CASCADE, related_name="decisions"
+    )
+    action = models.CharField(max_length=10, choices=DecisionAction.choices)
+    reseller = models.ForeignKey(
+        "network.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    alias = models.ForeignKey(
+        "network.ResellerAlias", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    supply = models.ForeignKey(
+        "network.ResellerSupply",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    supply_created = models.BooleanField(default=False)
+    account_number_set = models.CharField(max_length=40, blank=True)
+    requeued = models.JSONField(default=list, blank=True)  # submission ids queued again
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} spelling {self.spelling_id}"

@@ -266,9 +266,15 @@ def test_each_reseller_spelling_is_stored_once_and_facts_point_to_it(dist_a, cat
     rows = [*GOOD, "A2;1;2026-10-03;W-1;1;EA;10.00;10.00;EUR;ACME gmbh.;"]
     submission = ingest(dist_a, sales_csv(rows))
     spellings = sorted(
-        ReportedReseller.objects.unscoped().values_list("name", "account_number", "reseller_id")
+        ReportedReseller.objects.unscoped().values_list(
+            "name", "account_number", "reseller_id", "method", "status"
+        )
     )
-    assert spellings == [("ACME gmbh.", "", None), ("Acme GmbH", "C-100", catalog["acme"].pk)]
+    # The second spelling has no account number: the fuzzy step accepts it (issue 4).
+    assert spellings == [
+        ("ACME gmbh.", "", catalog["acme"].pk, "fuzzy", "resolved"),
+        ("Acme GmbH", "C-100", catalog["acme"].pk, "account_number", "resolved"),
+    ]
     by_line = dict(facts_of(submission).values_list("line", "mention__name"))
     assert by_line == {2: "Acme GmbH", 3: "Acme GmbH", 4: "ACME gmbh."}
     # A second file with the same spellings reuses the rows.
@@ -450,7 +456,7 @@ def test_a_failure_while_writing_facts_leaves_nothing_written(dist_a, catalog, m
 
     monkeypatch.setattr(module, name, fail_on_the_third_write)
     rows = [
-        f"D{n};1;2026-10-0{1 + n % 9};W-1;1;EA;10.00;10.00;EUR;Acme {n} GmbH;" for n in range(40)
+        f"D{n};1;2026-10-0{1 + n % 9};W-1;1;EA;10.00;10.00;EUR;Kunde {n} Zeta;" for n in range(40)
     ]
     submission = ingest(dist_a, sales_csv(rows))
     assert len(calls) == 3

@@ -1,0 +1,69 @@
+"""Fuzzy matching as the intake pipeline uses it (issue 4, Part A, point 3).
+
+``ReviewMatcher`` is the ``ResellerMatcher`` the pipeline gives the ingest resolver: it asks
+the engine for a full decision on each spelling the exact steps left open, answers the
+resolver (auto → resolved, review → candidates, new → nothing) and keeps the engine's
+results, so the pipeline can store the candidates, their scores and their evidence with
+the spelling for the review page. The engine's index is built on the first call only, so a
+file whose spellings all resolve exactly never pays for it; the pipeline's ``ReferenceCache``
+keeps one matcher (and its index) per distributor across a batch of files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+
+from midstream.ingest.resolve.resellers import ResellerMatch, ResellerMention, ResellerReference
+from midstream.matching.engine import FuzzyResellerMatcher, MentionResult, Thresholds
+
+
+class ReviewMatcher:
+    def __init__(self, thresholds: Thresholds):
+        self.engine = FuzzyResellerMatcher(thresholds)
+        self.results: dict[ResellerMention, MentionResult] = {}
+
+    def match(
+        self, mentions: Sequence[ResellerMention], reference: ResellerReference
+    ) -> Mapping[ResellerMention, ResellerMatch]:
+        decided = self.engine.decide(mentions, reference)
+        self.results.update(decided)
+        matches = {}
+        for mention, result in decided.items():
+            match = result.as_match()
+            if match is not None:
+                matches[mention] = match
+        return matches
+
+
+def candidates_json(result: MentionResult | None, match: ResellerMatch | None) -> dict:
+    """What the review page shows: the engine's candidates best first, with their evidence.
+
+    An ambiguous exact step (two resellers with one tax id) has no engine result when the
+    engine resolved nothing better: its candidates are listed with the exact step's score.
+    """
+    if result is not None and result.candidates:
+        return {
+            "reason": result.reason,
+            "candidates": [
+                {
+                    "reseller_id": candidate.reseller_id,
+                    "score": str(candidate.score),
+                    **{
+                        name: str(value)
+                        for name, value in asdict(candidate.evidence).items()
+                        if value is not None
+                    },
+                }
+                for candidate in result.candidates
+            ],
+        }
+    if match is not None and match.candidates:
+        return {
+            "reason": f"several resellers share the {match.method.replace('_', ' ')}",
+            "candidates": [
+                {"reseller_id": pk, "score": str(match.score), "matched_name": ""}
+                for pk in match.candidates
+            ],
+        }
+    return {}
