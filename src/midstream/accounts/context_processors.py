@@ -14,6 +14,8 @@ NAVIGATION = [
     ("Sell-through", "reports:sellthrough", Perm.VIEW_SELLTHROUGH, False),
     ("Submissions", "ingest:submission_list", Perm.VIEW_SELLTHROUGH, False),
     ("Mapping", "ingest:profile_list", Perm.VIEW_DISTRIBUTORS, False),
+    ("Review", "matching:review_list", Perm.VIEW_RESELLERS, True),
+    ("Matching", "matching:settings", Perm.VIEW_RESELLERS, True),
     ("Compliance", "compliance:heat_map", Perm.VIEW_COMPLIANCE, True),
     ("Audit", "core:audit_list", Perm.VIEW_AUDIT, True),
     ("Users", "accounts:user_list", Perm.MANAGE_USERS, True),

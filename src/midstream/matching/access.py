@@ -3,9 +3,67 @@
 from midstream.accounts.permissions import Perm
 from midstream.core.access import api, page
 
+
+def _spelling(cast) -> dict:
+    from midstream.ingest.models import ReportedReseller
+
+    spelling = ReportedReseller.objects.for_distributor(cast.distributor.pk).first()
+    return {"pk": spelling.pk}
+
+
+def _spelling_id(cast) -> dict:
+    return {"spelling_id": _spelling(cast)["pk"]}
+
+
+# A decision id that exists for no one: the rules check the gates before the lookup.
+def _no_decision(cast) -> dict:
+    return {"pk": 0}
+
+
+def _no_decision_id(cast) -> dict:
+    return {"decision_id": 0}
+
+
 RULES = [
     page("matching:settings", Perm.VIEW_RESELLERS),
     page("matching:settings", Perm.REVIEW_MATCHES, method="POST"),
     api("matching_settings_get", Perm.VIEW_RESELLERS),
     api("matching_settings_update", Perm.REVIEW_MATCHES, method="PUT"),
+    page("matching:review_list", Perm.VIEW_RESELLERS, vendor_only=True),
+    page("matching:review_list", Perm.VIEW_RESELLERS, vendor_only=True, query="export=csv"),
+    page("matching:review_detail", Perm.VIEW_RESELLERS, vendor_only=True, kwargs=_spelling),
+    page(
+        "matching:review_detail",
+        Perm.REVIEW_MATCHES,
+        vendor_only=True,
+        method="POST",
+        kwargs=_spelling,
+    ),
+    page(
+        "matching:review_undo",
+        Perm.REVIEW_MATCHES,
+        vendor_only=True,
+        method="POST",
+        kwargs=_no_decision,
+        shared=True,
+        ok=frozenset({404}),
+    ),
+    api("match_review_list", Perm.VIEW_RESELLERS, vendor_only=True),
+    api("match_review_detail", Perm.VIEW_RESELLERS, vendor_only=True, kwargs=_spelling_id),
+    api(
+        "match_review_decide",
+        Perm.REVIEW_MATCHES,
+        vendor_only=True,
+        method="POST",
+        kwargs=_spelling_id,
+    ),
+    api(
+        "match_review_undo",
+        Perm.REVIEW_MATCHES,
+        vendor_only=True,
+        method="POST",
+        kwargs=_no_decision_id,
+        shared=True,
+        ok=frozenset({404}),
+    ),
 ]

@@ -19,3 +19,9 @@ class ErrorCode(StrEnum):
     INVALID_COUNTRY = "invalid_country"
     DUPLICATE_ID = "duplicate_id"
     UNKNOWN_DISTRIBUTOR = "unknown_distributor"
+    # the review queue
+    INVALID_DECISION = "invalid_decision"
+    ALREADY_DECIDED = "already_decided"
+    NOT_A_CANDIDATE = "not_a_candidate"
+    NOT_UNDOABLE = "not_undoable"
+    UNKNOWN_RESELLER = "unknown_reseller"

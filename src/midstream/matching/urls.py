@@ -5,4 +5,7 @@ from midstream.matching import views
 app_name = "matching"
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
+    path("review/", views.review_list, name="review_list"),
+    path("review/<int:pk>/", views.review_detail, name="review_detail"),
+    path("review/decisions/<int:pk>/undo/", views.review_undo, name="review_undo"),
 ]
