@@ -237,7 +237,7 @@ def undo_decision(*, actor, decision: MatchDecision, reason: str = "") -> MatchD
     with transaction.atomic():
         decision = (
             MatchDecision.objects.for_distributor(decision.distributor_id)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("spelling", "alias", "supply")
             .get(pk=decision.pk)
         )
@@ -258,11 +258,13 @@ def undo_decision(*, actor, decision: MatchDecision, reason: str = "") -> MatchD
             )
         if decision.alias is not None:
             network.remove_alias(actor=actor, alias=decision.alias, reason="review decision undone")
+            decision.alias = None  # the audit trail keeps which one it was
         if decision.supply is not None:
             if decision.supply_created:
                 network.remove_supply(
                     actor=actor, supply=decision.supply, reason="review decision undone"
                 )
+                decision.supply = None
             elif decision.supply.account_number == decision.account_number_set:
                 decision.supply.account_number = ""
                 decision.supply.save(update_fields=["account_number"])
@@ -283,7 +285,7 @@ def undo_decision(*, actor, decision: MatchDecision, reason: str = "") -> MatchD
         spelling.save(update_fields=["status", "reseller", "method", "decided_by", "decided_at"])
         decision.undone_by = actor if getattr(actor, "pk", None) else None
         decision.undone_at = timezone.now()
-        decision.save(update_fields=["undone_by", "undone_at"])
+        decision.save(update_fields=["undone_by", "undone_at", "alias", "supply"])
         after = _state(spelling)
         record_audit(
             actor=actor,
