@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from midstream.core.admin import ReadOnlyAdmin
-from midstream.matching.models import MatchingSettings
+from midstream.matching.models import MatchDecision, MatchingSettings
 
 
 @admin.register(MatchingSettings)
@@ -9,3 +9,11 @@ class MatchingSettingsAdmin(ReadOnlyAdmin):
     """Read-only: thresholds change through the settings page or API (audited)."""
 
     list_display = ["lower", "upper", "margin", "updated_at"]
+
+
+@admin.register(MatchDecision)
+class MatchDecisionAdmin(ReadOnlyAdmin):
+    """Read-only: decisions are made and undone on the review page or through the API."""
+
+    list_display = ["spelling", "distributor", "action", "reseller", "decided_at", "undone_at"]
+    list_filter = ["action"]
