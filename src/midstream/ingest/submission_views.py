@@ -54,6 +54,7 @@ STATUS_BADGES = {
     SubmissionStatus.RECEIVED: "badge-onboarding",
     SubmissionStatus.PARSING: "badge-onboarding",
     SubmissionStatus.VALIDATING: "badge-onboarding",
+    SubmissionStatus.AWAITING_REVIEW: "badge-suspended",
 }
 
 
@@ -192,6 +193,14 @@ def submission_detail(request, pk: int):
             else None
         ),
         "title": f"Submission #{submission.pk}",
+        # Issue 4: the vendor's reviewers decide the spellings it waits for.
+        "review_url": (
+            f"{reverse('matching:review_list')}?distributor={submission.distributor_id}"
+            if submission.status == SubmissionStatus.AWAITING_REVIEW
+            and not is_distributor_user(request.user)
+            and has_perm(request.user, Perm.VIEW_RESELLERS)
+            else None
+        ),
     }
     return render_list(
         request,

@@ -273,3 +273,19 @@ def test_api_decide_is_refused_to_readers_and_changes_nothing(api_client_for, di
     assert response.status_code == 403
     spelling.refresh_from_db()
     assert spelling.status == "review"
+
+
+def test_the_submission_page_says_it_awaits_review_and_links_the_queue(
+    client_for, dist_a, nordlicht
+):
+    submission = waiting_file(dist_a, [REVIEW_NAMES[0]])
+    url = reverse("ingest:submission_detail", args=[submission.pk])
+    vendor = client_for(Role.ANALYST).get(url)
+    assert vendor.context["status_badge"] == "badge-suspended"
+    assert vendor.context["review_url"] == (
+        f"{reverse('matching:review_list')}?distributor={dist_a.pk}"
+    )
+    assert b'id="review-note"' in vendor.content
+    own = client_for(Role.DISTRIBUTOR_ADMIN).get(url)
+    assert b'id="review-note"' in own.content
+    assert own.context["review_url"] is None
