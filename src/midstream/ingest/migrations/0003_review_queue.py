@@ -13,82 +13,132 @@ def unresolved_spellings_are_new(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0002_submissions_and_facts'),
-        ('network', '0002_supply_until'),
-        ('partners', '0001_initial'),
+        ("ingest", "0002_submissions_and_facts"),
+        ("network", "0002_supply_until"),
+        ("partners", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewWait',
+            name="ReviewWait",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['submission_id', 'spelling_id'],
-                'abstract': False,
-                'default_manager_name': 'django_internal',
+                "ordering": ["submission_id", "spelling_id"],
+                "abstract": False,
+                "default_manager_name": "django_internal",
             },
             managers=[
-                ('django_internal', django.db.models.manager.Manager()),
+                ("django_internal", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='reportedreseller',
-            name='candidates',
+            model_name="reportedreseller",
+            name="candidates",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='reportedreseller',
-            name='decided_at',
+            model_name="reportedreseller",
+            name="decided_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='reportedreseller',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reportedreseller",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reportedreseller',
-            name='score',
+            model_name="reportedreseller",
+            name="score",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
         ),
         migrations.AddField(
-            model_name='reportedreseller',
-            name='status',
-            field=models.CharField(choices=[('resolved', 'Resolved'), ('review', 'Waiting for review'), ('new', 'New reseller candidate'), ('manual', 'Decided by a person'), ('rejected', 'Not a reseller of ours')], default='resolved', max_length=10),
+            model_name="reportedreseller",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("resolved", "Resolved"),
+                    ("review", "Waiting for review"),
+                    ("new", "New reseller candidate"),
+                    ("manual", "Decided by a person"),
+                    ("rejected", "Not a reseller of ours"),
+                ],
+                default="resolved",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('received', 'Received'), ('parsing', 'Parsing'), ('validating', 'Validating'), ('committed', 'Committed'), ('rejected', 'Rejected'), ('superseded', 'Superseded'), ('duplicate', 'Duplicate'), ('failed', 'Failed'), ('awaiting_review', 'Awaiting review')], default='received', max_length=20),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("received", "Received"),
+                    ("parsing", "Parsing"),
+                    ("validating", "Validating"),
+                    ("committed", "Committed"),
+                    ("rejected", "Rejected"),
+                    ("superseded", "Superseded"),
+                    ("duplicate", "Duplicate"),
+                    ("failed", "Failed"),
+                    ("awaiting_review", "Awaiting review"),
+                ],
+                default="received",
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportedreseller',
-            index=models.Index(fields=['status', 'distributor'], name='ingest_repo_status_753883_idx'),
+            model_name="reportedreseller",
+            index=models.Index(
+                fields=["status", "distributor"], name="ingest_repo_status_753883_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='reviewwait',
-            name='distributor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.distributor'),
+            model_name="reviewwait",
+            name="distributor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="partners.distributor",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewwait',
-            name='spelling',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waits', to='ingest.reportedreseller'),
+            model_name="reviewwait",
+            name="spelling",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="waits",
+                to="ingest.reportedreseller",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewwait',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waits', to='ingest.submission'),
+            model_name="reviewwait",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="waits",
+                to="ingest.submission",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewwait',
-            constraint=models.UniqueConstraint(fields=('submission', 'spelling'), name='ingest_review_wait_unique'),
+            model_name="reviewwait",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "spelling"), name="ingest_review_wait_unique"
+            ),
         ),
         migrations.RunPython(unresolved_spellings_are_new, migrations.RunPython.noop),
     ]

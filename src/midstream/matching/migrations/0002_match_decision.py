@@ -7,44 +7,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0003_review_queue'),
-        ('matching', '0001_initial'),
-        ('network', '0002_supply_until'),
-        ('partners', '0001_initial'),
+        ("ingest", "0003_review_queue"),
+        ("matching", "0001_initial"),
+        ("network", "0002_supply_until"),
+        ("partners", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchDecision',
+            name="MatchDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('accept', 'Accept a candidate'), ('pick', 'Pick another reseller'), ('create', 'Create a new reseller'), ('reject', 'Not a reseller of ours')], max_length=10)),
-                ('before', models.JSONField(default=dict)),
-                ('after', models.JSONField(default=dict)),
-                ('supply_created', models.BooleanField(default=False)),
-                ('account_number_set', models.CharField(blank=True, max_length=40)),
-                ('requeued', models.JSONField(blank=True, default=list)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('decided_at', models.DateTimeField()),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('alias', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.reselleralias')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.distributor')),
-                ('reseller', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.reseller')),
-                ('spelling', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='ingest.reportedreseller')),
-                ('supply', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.resellersupply')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("accept", "Accept a candidate"),
+                            ("pick", "Pick another reseller"),
+                            ("create", "Create a new reseller"),
+                            ("reject", "Not a reseller of ours"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("before", models.JSONField(default=dict)),
+                ("after", models.JSONField(default=dict)),
+                ("supply_created", models.BooleanField(default=False)),
+                ("account_number_set", models.CharField(blank=True, max_length=40)),
+                ("requeued", models.JSONField(blank=True, default=list)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("decided_at", models.DateTimeField()),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "alias",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.reselleralias",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partners.distributor",
+                    ),
+                ),
+                (
+                    "reseller",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.reseller",
+                    ),
+                ),
+                (
+                    "spelling",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="ingest.reportedreseller",
+                    ),
+                ),
+                (
+                    "supply",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.resellersupply",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-id'],
-                'abstract': False,
-                'default_manager_name': 'django_internal',
+                "ordering": ["-decided_at", "-id"],
+                "abstract": False,
+                "default_manager_name": "django_internal",
             },
             managers=[
-                ('django_internal', django.db.models.manager.Manager()),
+                ("django_internal", django.db.models.manager.Manager()),
             ],
         ),
     ]
