@@ -443,6 +443,16 @@ def measure_ingest(
         f"{result['lines_rejected']:,}; facts {result['facts']:,}, rollup rows "
         f"{result['months']:,}, issues {result['issues']}"
     )
+    review = result.get("review")
+    if review:
+        print(
+            f"    first run: {review['first_run_seconds']:.2f} s to awaiting review ("
+            + ", ".join(f"{name} {secs:.2f} s" for name, secs in review["first_run_stages"])
+            + f"); {review['spellings']:,} spellings ({review['lines']:,} lines) waited for "
+            f"review; accepting each one's best candidate took {review['decide_seconds']:.1f} s "
+            f"(untimed) and requeued {review['requeued']} submission; the time above is the "
+            "requeued run, which commits"
+        )
     print("    stages: " + ", ".join(f"{name} {secs:.2f} s" for name, secs in result["stages"]))
     if result.get("failure"):
         print(f"    failure: {result['failure'][:2000]}")
@@ -450,11 +460,17 @@ def measure_ingest(
 
 
 def check_counts(result: dict, stats: intake_data.FileStats) -> str:
-    expected = (stats.lines, stats.accepted, stats.warned_lines, stats.error_lines)
-    got = tuple(result[f"lines_{name}"] for name in ("read", "accepted", "warned", "rejected"))
+    """Read, accepted and rejected lines against the generator's. Warned lines are fewer than
+    the generator's unresolved lines: the fuzzy step (issue 4) resolves some of them."""
+    expected = (stats.lines, stats.accepted, stats.error_lines)
+    got = tuple(result[f"lines_{name}"] for name in ("read", "accepted", "rejected"))
+    warned = (
+        f"warned {result['lines_warned']:,} (the generator's exact steps leave "
+        f"{stats.warned_lines:,})"
+    )
     if got == expected:
-        return "counts match the generator's (read, accepted, warned, rejected)"
-    return f"counts DIFFER: expected read/accepted/warned/rejected {expected}, got {got}"
+        return f"counts match the generator's (read, accepted, rejected); {warned}"
+    return f"counts DIFFER: expected read/accepted/rejected {expected}, got {got}; {warned}"
 
 
 def load() -> str:
@@ -559,6 +575,21 @@ def worker_ingest(arguments: dict) -> dict:
     submission = process_submission(submission.pk, on_progress=on_progress)
     finished = time.perf_counter()
     seconds = finished - started
+    review = None
+    if submission.status == "awaiting_review":
+        # Issue 4: spellings the fuzzy step was not sure of wait for a person. Decide them as
+        # a reviewer accepting the best candidate would (untimed), then time the run that
+        # the decisions queue: the same file again, now committed.
+        review = {
+            "first_run_seconds": seconds,
+            "first_run_stages": _stages(marks, started, stored, finished),
+        }
+        review.update(_decide_waiting(distributor))
+        marks.clear()
+        started = stored = time.perf_counter()
+        submission = process_submission(submission.pk, on_progress=on_progress)
+        finished = time.perf_counter()
+        seconds = finished - started
     if profiler is not None:
         profiler.disable()
     submission.refresh_from_db()
@@ -571,15 +602,9 @@ def worker_ingest(arguments: dict) -> dict:
         .annotate(n=Count("id"), lines=Sum("line_count"))
         .order_by("severity", "code")
     }
-    # Time from the start to the first progress report of each stage, and to the end.
-    stages = [("submit_report (store the file)", stored - started)]
-    previous_time, previous_stage = stored, "claim, load reference data"
-    for at, stage, _lines in marks:
-        if stage != previous_stage:
-            stages.append((previous_stage, at - previous_time))
-            previous_time, previous_stage = at, stage
-    stages.append((previous_stage, finished - previous_time))
+    stages = _stages(marks, started, stored, finished)
     result = {
+        "review": review,
         "id": submission.pk,
         "status": submission.status,
         "version": submission.version,
@@ -608,6 +633,53 @@ def worker_ingest(arguments: dict) -> dict:
         stats.sort_stats("cumulative").print_stats(40)
     result["wall"] = time.perf_counter() - wall
     return result
+
+
+def _stages(marks, started: float, stored: float, finished: float) -> list[tuple[str, float]]:
+    """Time from the start to the first progress report of each stage, and to the end."""
+    stages = [("submit_report (store the file)", stored - started)]
+    previous_time, previous_stage = stored, "claim, load reference data"
+    for at, stage, _lines in marks:
+        if stage != previous_stage:
+            stages.append((previous_stage, at - previous_time))
+            previous_time, previous_stage = at, stage
+    stages.append((previous_stage, finished - previous_time))
+    return stages
+
+
+def _decide_waiting(distributor) -> dict:
+    """Accept the best candidate of every spelling waiting for review; the run is requeued
+    by the last decision (here: recorded, not run, so that the caller can time it)."""
+    from midstream.ingest import submissions
+    from midstream.ingest.models import ReportedReseller, ReviewWait
+    from midstream.matching import review
+    from midstream.network.models import Reseller
+
+    started = time.perf_counter()
+    waiting = list(ReportedReseller.objects.for_distributor(distributor.pk).filter(status="review"))
+    lines = sum(
+        ReviewWait.objects.for_distributor(distributor.pk).values_list("line_count", flat=True)
+    )
+    queued = []
+    real_queue = submissions.queue
+    submissions.queue = queued.append
+    try:
+        for spelling in waiting:
+            best = review.candidate_ids(spelling)[0]
+            review.decide_spelling(
+                actor=None,
+                spelling=spelling,
+                action="accept",
+                reseller=Reseller.objects.unscoped().get(pk=best),
+            )
+    finally:
+        submissions.queue = real_queue
+    return {
+        "spellings": len(waiting),
+        "lines": lines,
+        "requeued": len(queued),
+        "decide_seconds": time.perf_counter() - started,
+    }
 
 
 def worker_import_export(arguments: dict) -> dict:
