@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from midstream.compliance import calc
-from midstream.ingest.choices import OPEN_STATUSES, SubmissionStatus
+from midstream.ingest.choices import OPEN_STATUSES, WAITING_STATUSES, SubmissionStatus
 from midstream.ingest.models import InventoryFact, SellThroughMonth, Submission
 from midstream.partners.choices import ReportType
 from midstream.sales.models import SellInLine
@@ -120,7 +120,12 @@ def load_evidence(distributor_id: int, window_start: dt.date, window_end: dt.dat
         pk, kind, status, start, end, submitted_at = row[:6]
         if status in ACCEPTED and start is not None and end is not None:
             groups[(kind, start, end)].append(row)
-        elif status in (SubmissionStatus.REJECTED, SubmissionStatus.FAILED, *OPEN_STATUSES):
+        elif status in (
+            SubmissionStatus.REJECTED,
+            SubmissionStatus.FAILED,
+            *OPEN_STATUSES,
+            *WAITING_STATUSES,
+        ):
             evidence.attempts.append(Attempt(pk, kind, status, start, end, submitted_at))
     for (kind, start, end), versions in groups.items():
         active = next((v for v in versions if v[2] == SubmissionStatus.COMMITTED), None)

@@ -33,9 +33,12 @@ from midstream.compliance.models import (
 )
 from midstream.core.audit import diff, record_audit, snapshot
 from midstream.core.errors import DomainError
-from midstream.ingest.choices import OPEN_STATUSES
+from midstream.ingest.choices import OPEN_STATUSES, WAITING_STATUSES
 from midstream.partners.choices import ReportType
 from midstream.partners.models import Distributor, ReportingObligation
+
+# Uploaded, not yet counted, and in the pipeline's or a reviewer's hands: no reminder meanwhile.
+IN_HAND = (*OPEN_STATUSES, *WAITING_STATUSES)
 
 # The calendar reaches this many months back from "as of" (setting
 # MIDSTREAM_COMPLIANCE_HISTORY_MONTHS) and this many days ahead, so the running period shows
@@ -401,7 +404,7 @@ def _evaluate(report: ExpectedReport, history: list[Decimal], ctx: _Context) -> 
             or (attempt.start is None and timezone.localtime(attempt.submitted_at).date() > end)
         )
     ]
-    rejected_attempts = [a for a in attempts if a.status not in OPEN_STATUSES and a.start]
+    rejected_attempts = [a for a in attempts if a.status not in IN_HAND and a.start]
     values = {
         "status": evaluation.status,
         "days_late": evaluation.days_late,
@@ -412,7 +415,7 @@ def _evaluate(report: ExpectedReport, history: list[Decimal], ctx: _Context) -> 
             if rejected_attempts
             else None
         ),
-        "processing": received_at is None and any(a.status in OPEN_STATUSES for a in attempts),
+        "processing": received_at is None and any(a.status in IN_HAND for a in attempts),
         "reported_total": total,
         "reasons": [reason.as_dict() for reason in reasons],
         "score": calc.report_score(evaluation.status, evaluation.days_late),

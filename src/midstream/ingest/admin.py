@@ -10,6 +10,7 @@ from midstream.ingest.models import (
     InventoryFact,
     MappingProfile,
     ReportedReseller,
+    ReviewWait,
     SellThroughFact,
     SellThroughMonth,
     Submission,
@@ -70,6 +71,12 @@ class ReportedResellerAdmin(ReadOnlyAdmin):
     ]
     search_fields = ["name", "account_number"]
     list_select_related = ["distributor", "reseller"]
+
+
+@admin.register(ReviewWait)
+class ReviewWaitAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "spelling", "line_count"]
+    list_select_related = ["submission", "spelling"]
 
 
 @admin.register(SellThroughFact)

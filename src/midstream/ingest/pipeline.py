@@ -805,6 +805,9 @@ class _Run:
                     rollups.append(_rollup(facts))
             if rollups:
                 insert_frame(SellThroughMonth, _merge_rollups(rollups, s))
+            # A run after a review replaces what the run that stopped for it recorded.
+            SubmissionIssue.objects.unscoped().filter(submission=s).delete()
+            ReviewWait.objects.unscoped().filter(submission=s).delete()
             _insert_issues(issues, s)
             now = timezone.now()
             values = {

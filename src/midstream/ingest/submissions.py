@@ -6,8 +6,8 @@ creates a ``Submission`` in status ``received`` and queues ``tasks.ingest_submis
 runs ``pipeline.process_submission`` in a worker (``midstream worker``).
 
 - The same content for the same distributor and report kind, while an earlier copy is
-  committed or still being processed, is recorded as a ``duplicate`` of it and never
-  processed, so it is never counted twice.
+  committed, still being processed or waiting for a review, is recorded as a ``duplicate``
+  of it and never processed, so it is never counted twice.
 - An ``idempotency_key`` (the API's ``Idempotency-Key`` header) returns the submission first
   created with that key; the same key with a different file is a conflict.
 """
@@ -30,6 +30,7 @@ from midstream.core.audit import record_audit
 from midstream.core.errors import ConflictError, DomainError, PermissionDeniedError
 from midstream.ingest.choices import (
     OPEN_STATUSES,
+    WAITING_STATUSES,
     ProfileKind,
     Stage,
     SubmissionSource,
@@ -190,7 +191,7 @@ def submit_report(
             scoped.filter(
                 kind=kind,
                 content_sha256=stored.sha256,
-                status__in=(SubmissionStatus.COMMITTED, *OPEN_STATUSES),
+                status__in=(SubmissionStatus.COMMITTED, *OPEN_STATUSES, *WAITING_STATUSES),
             )
             .order_by("-submitted_at", "-id")
             .first()

@@ -143,6 +143,9 @@ def test_a_spelling_in_review_keeps_the_submission_waiting_with_nothing_counted(
     # The spellings of a waiting submission are stored, each once.
     assert ReportedReseller.objects.unscoped().count() == 3
     assert AuditRecord.objects.filter(action="submission.await_review").count() == 1
+    # The same file again while this one waits is a duplicate of it, not a second run.
+    again = ingest(dist_a, report([AUTO, REVIEW, REVIEW, NEW]), name="again.csv")
+    assert (again.status, again.duplicate_of_id) == ("duplicate", submission.pk)
 
 
 @pytest.mark.django_db
@@ -186,6 +189,10 @@ def test_accepting_requeues_the_submission_which_then_commits_and_is_remembered(
 
     submission = process_submission(submission.pk)
     assert submission.status == SubmissionStatus.COMMITTED
+    # The run that stopped for review left its issues and waits; the committing run replaces
+    # them: no review issue is left, and nothing waits any more.
+    assert not SubmissionIssue.objects.unscoped().filter(submission=submission).exists()
+    assert not ReviewWait.objects.unscoped().filter(submission=submission).exists()
     facts = SellThroughFact.objects.unscoped().filter(submission=submission).order_by("line")
     assert list(facts.values_list("reseller_id", "reseller_method")) == [
         (master["nordlicht"].pk, "manual"),
