@@ -94,6 +94,7 @@ from midstream.ingest.rules import RULES, IntakeCode
 from midstream.ingest.selectors import current_profile
 from midstream.ingest.streamwrite import SideChannel, StreamWriter
 from midstream.ingest.submissions import stored_file_path
+from midstream.matching.parts import record_unknown_parts
 from midstream.partners.models import Distributor
 from midstream.sales.models import SellInLine
 
@@ -843,6 +844,7 @@ class _Run:
                     "lines_rejected": [None, rejected],
                 },
             )
+            record_unknown_parts(s)
         for name, value in values.items():
             setattr(s, name, value)
         if self.on_progress is not None:
@@ -935,6 +937,7 @@ class _Run:
                 distributor_id=s.distributor_id,
                 changes={"status": [None, str(SubmissionStatus.REJECTED)]},
             )
+            record_unknown_parts(s)
         if self.on_progress is not None:
             self.on_progress(s)
 

@@ -108,3 +108,63 @@ class MatchDecision(DistributorOwned):
 
     def __str__(self) -> str:
         return f"{self.action} spelling {self.spelling_id}"
+
+
+class PartStatus(models.TextChoices):
+    """Where an unknown distributor part number stands in its review (issue 4, Part A 7)."""
+
+    OPEN = "open", "Open"
+    MAPPED = "mapped", "Mapped"
+    IGNORED = "ignored", "Ignored"
+
+
+class UnknownPart(DistributorOwned):
+    """A product reference of a distributor's files that named no catalog product.
+
+    ``reference`` is the value the pipeline stores on its ``unknown_product`` issues (the
+    identifiers the line gave, ``"part_number ABC-1, sku X"``); ``reported_*`` are its parsed
+    parts. Mapping one creates the distributor's ``DistributorPartNumber`` (kept in
+    ``part_number``) so later files resolve it; ``parts.record_unknown_parts`` fills the queue
+    as submissions commit or are rejected.
+    """
+
+    distributor = models.ForeignKey(
+        "partners.Distributor", on_delete=models.CASCADE, related_name="+"
+    )
+    reference = models.CharField(max_length=200)
+    reported_part_number = models.CharField(max_length=200, blank=True)
+    reported_sku = models.CharField(max_length=200, blank=True)
+    reported_gtin = models.CharField(max_length=200, blank=True)
+    line_count = models.PositiveIntegerField(default=0)  # in the latest submission naming it
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    last_submission = models.ForeignKey(
+        "ingest.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=PartStatus.choices, default=PartStatus.OPEN)
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    part_number = models.ForeignKey(
+        "catalog.DistributorPartNumber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(DistributorOwned.Meta):
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distributor", "reference"], name="uniq_unknown_part_per_distributor"
+            )
+        ]
+        indexes = [models.Index(fields=["distributor", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
