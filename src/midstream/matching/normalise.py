@@ -27,6 +27,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# The normalised forms of this many distinct names, postal codes, cities and streets are kept
+# per process: the master's don't change between files, so the engine's index is rebuilt
+# quickly when only a few aliases did (the functions are pure; their results immutable).
+CACHED_KEYS = 1 << 17
+
 # ---------------------------------------------------------------------------------- folding
 
 # Letters NFKD does not decompose into a base letter plus a mark.
@@ -473,6 +478,7 @@ class NameKey:
         object.__setattr__(self, "sorted_key", " ".join(sorted(self.tokens)))
 
 
+@lru_cache(maxsize=CACHED_KEYS)
 def normalise_name(raw: str, *, city: str = "") -> NameKey:
     """The identifying words of a company name (see the module docstring for the rules).
 
@@ -532,6 +538,7 @@ _POSTAL_NOISE = re.compile(r"[^0-9A-Z]+")
 _NOT_DIGIT = re.compile(r"\D+")
 
 
+@lru_cache(maxsize=CACHED_KEYS)
 def postal_key(raw: str, country: str = "") -> str:
     """A postal code as one spelling per country: upper case, no blanks or dashes.
 
@@ -556,6 +563,7 @@ def postal_key(raw: str, country: str = "") -> str:
     return digits.rjust(length, "0")
 
 
+@lru_cache(maxsize=CACHED_KEYS)
 def postal_district(key: str, country: str = "") -> str:
     """The district part of a normalised postal code (``postal_key``), or ``""``.
 
@@ -620,6 +628,7 @@ for _city, _others in CITY_SYNONYMS.items():
 _CITY_SUFFIX = re.compile(r"(?:\s+(?:cedex|\d+))+$")
 
 
+@lru_cache(maxsize=CACHED_KEYS)
 def city_key(raw: str) -> str:
     """A city as one spelling: folded, "St." as "saint", known exonyms mapped.
 
@@ -695,6 +704,7 @@ class StreetKey:
         return " ".join(sorted(word for word in self.words if word not in STREET_WORDS))
 
 
+@lru_cache(maxsize=CACHED_KEYS)
 def street_key(raw: str) -> StreetKey:
     """``"Hauptstr. 5"``, ``"Hauptstraße 5"`` and ``"5 HAUPTSTRASSE"`` are one street key."""
     numbers: list[str] = []
