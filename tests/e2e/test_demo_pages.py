@@ -42,6 +42,8 @@ FILLED = {
     "agreements:agreement_list": "main table tbody tr",
     "sales:sellin_list": "main table tbody tr",
     "core:audit_list": "main table tbody tr",
+    # The demo computes its compliance calendar: one heat-map row per distributor.
+    "compliance:heat_map": "#heat-map tbody tr",
 }
 
 
