@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Submissions", "ingest:submission_list", Perm.VIEW_SELLTHROUGH, False),
     ("Mapping", "ingest:profile_list", Perm.VIEW_DISTRIBUTORS, False),
     ("Review", "matching:review_list", Perm.VIEW_RESELLERS, True),
+    ("Part numbers", "matching:part_list", Perm.VIEW_PRODUCTS, True),
     ("Matching", "matching:settings", Perm.VIEW_RESELLERS, True),
     ("Compliance", "compliance:heat_map", Perm.VIEW_COMPLIANCE, True),
     ("Audit", "core:audit_list", Perm.VIEW_AUDIT, True),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from midstream.core.admin import ReadOnlyAdmin
-from midstream.matching.models import MatchDecision, MatchingSettings
+from midstream.matching.models import MatchDecision, MatchingSettings, UnknownPart
 
 
 @admin.register(MatchingSettings)
@@ -17,3 +17,12 @@ class MatchDecisionAdmin(ReadOnlyAdmin):
 
     list_display = ["spelling", "distributor", "action", "reseller", "decided_at", "undone_at"]
     list_filter = ["action"]
+
+
+@admin.register(UnknownPart)
+class UnknownPartAdmin(ReadOnlyAdmin):
+    """Read-only: references are mapped, ignored and reopened on the part number review."""
+
+    list_display = ["reference", "distributor", "status", "product", "line_count", "last_seen_at"]
+    list_filter = ["status"]
+    search_fields = ["reference"]

@@ -4,13 +4,15 @@ from ninja.pagination import PageNumberPagination, paginate
 from midstream.accounts.permissions import Perm
 from midstream.api.auth import auth_requiring
 from midstream.api.helpers import require
+from midstream.catalog.models import Product
 from midstream.core.errors import DomainError
 from midstream.core.scoping import get_in_scope
 from midstream.ingest.choices import SubmissionStatus
 from midstream.ingest.models import ReportedReseller
-from midstream.matching import review, selectors, services
+from midstream.matching import parts, review, selectors, services
 from midstream.matching.errors import ErrorCode
 from midstream.matching.models import MatchDecision
+from midstream.matching.parts_schemas import PartFilters, PartMapIn, PartOut, PartReasonIn
 from midstream.matching.schemas import (
     DecisionIn,
     DecisionOut,
@@ -175,3 +177,84 @@ def match_review_undo(request, decision_id: int, payload: UndoIn):
     return _decision_out(
         review.undo_decision(actor=request.auth, decision=decision, reason=payload.reason)
     )
+
+
+# ─── the part number review (issue 4, Part A item 7) ─────────────────────────────────────
+
+
+def _part(scope, part_id: int):
+    return get_in_scope(parts.part_queue(scope), scope, pk=part_id)
+
+
+@router.get("/parts", response=list[PartOut], operation_id="part_review_list")
+@paginate(PageNumberPagination)
+def part_review_list(request, filters: Query[PartFilters]):
+    """Product references of distributors' files that named no catalog product, latest
+    sighting first."""
+    scope = require(request, Perm.VIEW_PRODUCTS, vendor_only=True)
+    queryset = parts.part_queue(scope)
+    if filters.distributor is not None:
+        queryset = queryset.filter(distributor_id=filters.distributor)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.q:
+        queryset = queryset.filter(reference__icontains=filters.q.strip())
+    return queryset.order_by("-last_seen_at", "-pk")
+
+
+@router.get("/parts/{int:part_id}", response=PartOut, operation_id="part_review_detail")
+def part_review_detail(request, part_id: int):
+    """One unknown reference, as reported, with its status and mapping."""
+    scope = require(request, Perm.VIEW_PRODUCTS, vendor_only=True)
+    return _part(scope, part_id)
+
+
+@router.post(
+    "/parts/{int:part_id}/map",
+    response=PartOut,
+    operation_id="part_review_map",
+    auth=auth_requiring(Perm.REVIEW_MATCHES, vendor_only=True),
+)
+def part_review_map(request, part_id: int, payload: PartMapIn):
+    """Map the reported distributor part number to a product (``product_id`` or ``sku``):
+    the distributor's part number is created, so later files resolve it."""
+    scope = require(request, Perm.REVIEW_MATCHES, vendor_only=True)
+    part = _part(scope, part_id)
+    if payload.product_id is not None:
+        product = Product.objects.filter(pk=payload.product_id).first()
+        if product is None:
+            raise DomainError(
+                parts.PartErrorCode.UNKNOWN_SKU, "No such product.", field="product_id"
+            )
+    else:
+        product = parts.product_for_sku(payload.sku)
+    parts.map_part(
+        actor=request.auth, part=part, product=product, unit=payload.unit, reason=payload.reason
+    )
+    return _part(scope, part_id)
+
+
+@router.post(
+    "/parts/{int:part_id}/ignore",
+    response=PartOut,
+    operation_id="part_review_ignore",
+    auth=auth_requiring(Perm.REVIEW_MATCHES, vendor_only=True),
+)
+def part_review_ignore(request, part_id: int, payload: PartReasonIn):
+    """Set an open reference aside (a SKU or GTIN the catalog lacks, a one-off)."""
+    scope = require(request, Perm.REVIEW_MATCHES, vendor_only=True)
+    parts.ignore_part(actor=request.auth, part=_part(scope, part_id), reason=payload.reason)
+    return _part(scope, part_id)
+
+
+@router.post(
+    "/parts/{int:part_id}/undo",
+    response=PartOut,
+    operation_id="part_review_undo",
+    auth=auth_requiring(Perm.REVIEW_MATCHES, vendor_only=True),
+)
+def part_review_undo(request, part_id: int, payload: PartReasonIn):
+    """Reopen a mapped or ignored reference; a mapping's part number is removed."""
+    scope = require(request, Perm.REVIEW_MATCHES, vendor_only=True)
+    parts.undo_part(actor=request.auth, part=_part(scope, part_id), reason=payload.reason)
+    return _part(scope, part_id)
