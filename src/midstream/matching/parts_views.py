@@ -131,7 +131,9 @@ def part_detail(request, pk):
             "form": form,
             "found": found,
             "find": request.GET.get("find", ""),
-            "can_map": can_act and part.status == PartStatus.OPEN and part.reported_part_number,
+            "can_map": can_act
+            and part.status == PartStatus.OPEN
+            and bool(part.reported_part_number),
             "can_ignore": can_act and part.status == PartStatus.OPEN,
             "can_undo": can_act and part.status != PartStatus.OPEN,
         },
