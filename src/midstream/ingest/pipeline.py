@@ -39,7 +39,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from midstream.catalog.models import Product
@@ -94,6 +94,7 @@ from midstream.ingest.rules import RULES, IntakeCode
 from midstream.ingest.selectors import current_profile
 from midstream.ingest.streamwrite import SideChannel, StreamWriter
 from midstream.ingest.submissions import stored_file_path
+from midstream.matching.engine import FUZZY
 from midstream.matching.parts import record_unknown_parts
 from midstream.partners.models import Distributor
 from midstream.sales.models import SellInLine
@@ -991,8 +992,11 @@ class _Context:
     # reseller spellings in every batch, and they depend only on the reference data above.
     product_answers: dict = field(default_factory=dict)
     reseller_answers: dict = field(default_factory=dict)
-    # Issue 4: the fuzzy step (its results keep the candidates) and the spellings a person
-    # decided (key → (reseller id, status)), which resolve before any step.
+    # Issue 4: the fuzzy step (its results keep the candidates) and the remembered spellings
+    # (key → (reseller id, status, method, score)), which resolve before any step: those a
+    # person decided, and those the fuzzy step accepted on its own before, so a spelling once
+    # resolved stays resolved (a file read again, after a review say, resolves as before,
+    # whatever aliases the review added meanwhile).
     matcher: object | None = None
     decided: dict = field(default_factory=dict)
 
@@ -1038,14 +1042,15 @@ class _Context:
             from midstream.matching.selectors import current_thresholds
 
             matcher = ReviewMatcher(current_thresholds())
-            decided = {
-                key: (reseller_id, status)
-                for key, reseller_id, status in ReportedReseller.objects.for_distributor(
-                    distributor_id
+            remembered = (
+                ReportedReseller.objects.for_distributor(distributor_id)
+                .filter(
+                    Q(status__in=DECIDED_SPELLINGS)
+                    | Q(status=SpellingStatus.RESOLVED, method=FUZZY)
                 )
-                .filter(status__in=DECIDED_SPELLINGS)
-                .values_list("key", "reseller_id", "status")
-            }
+                .values_list("key", "reseller_id", "status", "method", "score")
+            )
+            decided = {row[0]: row[1:] for row in remembered}
         return cls(
             distributor_id=distributor_id,
             kind=kind,
@@ -1271,9 +1276,14 @@ class _Context:
             key = keys_of.get(text)
             decided = self.decided.get(key)
             if decided is not None:
-                # A person's decision (issue 4): remembered, never asked again.
-                reseller_id, status = decided
-                match = None if reseller_id is None else ResellerMatch(reseller_id, "manual")
+                # Remembered (issue 4): a person's decision, or an earlier automatic match.
+                reseller_id, status, method, score = decided
+                if reseller_id is None:
+                    match = None
+                elif method == FUZZY:
+                    match = ResellerMatch(reseller_id, FUZZY, score)
+                else:
+                    match = ResellerMatch(reseller_id, "manual")
                 result = None
             else:
                 match = answers[text]

@@ -114,6 +114,26 @@ def test_an_automatic_fuzzy_match_commits_with_method_and_score(dist_a, master):
 
 
 @pytest.mark.django_db
+def test_an_automatic_match_is_remembered_though_the_master_changes(dist_a, master):
+    ingest(dist_a, report([AUTO]))
+    # A namesake appears in the same city: matched afresh, the spelling would now be
+    # ambiguous (review); remembered, it resolves to the reseller it was matched to.
+    make_reseller(
+        partner_id="R0000109",
+        name="Müller IT Systeme KG",
+        country="DE",
+        city="Köln",
+        postal_code="50667",
+    )
+    later = ingest(dist_a, report([AUTO], invoice="B"), name="later.csv")
+    assert later.status == SubmissionStatus.COMMITTED
+    fact = SellThroughFact.objects.unscoped().get(submission=later)
+    assert (fact.reseller_id, fact.reseller_method) == (master["muller"].pk, "fuzzy")
+    auto = spelling("Mueller IT-Systeme GmbH")
+    assert (auto.status, auto.score) == ("resolved", Decimal("98.1"))
+
+
+@pytest.mark.django_db
 def test_a_spelling_in_review_keeps_the_submission_waiting_with_nothing_counted(dist_a, master):
     submission = ingest(dist_a, report([AUTO, REVIEW, REVIEW, NEW]))
     assert submission.status == SubmissionStatus.AWAITING_REVIEW
