@@ -20,7 +20,9 @@
 Progress (stage, lines processed, lines total) is saved between batches outside any
 transaction, so a page or the CLI can poll it. Stages 1-4 write nothing but progress; stage 5
 is all or nothing, so a crash anywhere leaves the old state, and the submission (left in an
-open status) can be retried.
+open status) can be retried. On PostgreSQL a sell-through CSV opens stage 5's transaction
+with its first batch and copies the facts batch by batch while mapping the next
+(``_stream_copying``, ``streamwrite.py``): still one transaction, still all or nothing.
 """
 
 from __future__ import annotations
