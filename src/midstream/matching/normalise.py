@@ -360,6 +360,8 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], str]:
     while changed and len(tokens) > 1:
         changed = False
         for size in range(min(_MAX_LEGAL_TOKENS, len(tokens) - 1), 0, -1):
+            if tokens[-size] in NOISE:
+                continue  # no form starts with a connector: "of" in "… of GmbH" is the name's
             tail = _joined(tokens[-size:])
             if tail in trailing:
                 legal = legal or canonical[tail]
@@ -374,6 +376,8 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], str]:
                 changed = True
     if len(tokens) > 1:
         for size in range(min(3, len(tokens) - 1), 0, -1):
+            if tokens[size - 1] in NOISE:
+                continue  # nor ends with one
             head = _joined(tokens[:size])
             if head in leading:
                 legal = legal or canonical[head]

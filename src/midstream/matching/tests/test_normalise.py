@@ -188,3 +188,9 @@ def test_company_key_ignores_punctuation_between_words(name, mark):
 @given(names, st.sampled_from(["GmbH", "Inc.", "Ltd", "S.A.R.L.", "B.V.", "SpA", "Pty Ltd"]))
 def test_company_key_ignores_a_legal_suffix(name, legal):
     assert company_key(f"{name} {legal}") == company_key(name)
+
+
+def test_a_connector_before_a_legal_form_stays_with_the_name():
+    # Found by the property above: "of" was taken as part of the form "of GmbH".
+    assert company_key("of of GmbH") == company_key("of of") == "of of"
+    assert company_key("Bank of GmbH") == company_key("Bank of")
