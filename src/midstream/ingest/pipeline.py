@@ -742,14 +742,14 @@ class _Run:
                 accepted_frames += lines.height
                 warned += lines.get_column("_warned").sum()
                 if streamed:
-                    pass  # written already
-                elif isinstance(batch.lines, Path):
+                    continue  # its facts are written already
+                if isinstance(batch.lines, Path):
                     if lines.height != checked:  # lines counted elsewhere were taken out
                         lines.write_parquet(batch.lines, compression="lz4")
                     pending.append(batch.lines)
                 else:
                     pending.append(lines)
-                del lines
+                del lines  # a spilled batch's frame, before the next one is read
             issues = _group_issues(pl.concat(all_issues)) if all_issues else frames.empty_issues()
             has_errors = issues.filter(pl.col("severity") == ERROR).height > 0
             if self.policy == ErrorPolicy.REJECT_FILE and has_errors:
@@ -791,10 +791,9 @@ class _Run:
                 SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
             if streamed:
                 rollups = self.rollup_parts
-                lines_out = pl.concat(withdrawn) if withdrawn else pl.Series([], dtype=pl.Int64)
-                if lines_out.len():
-                    rollups.append(_withdraw_facts(s, lines_out.to_list(), rollups[0].schema))
-            if streamed:
+                lines_out = pl.concat(withdrawn).to_list() if withdrawn else []
+                if lines_out:
+                    rollups.append(_withdraw_facts(s, lines_out, rollups[0].schema))
                 mention_ids = {}
                 _update_mentions(self.stored_mentions, self.mentions)
             else:
@@ -1216,10 +1215,10 @@ class _Context:
         )
         open_lines = lines.filter(pl.col("_reseller_outcome") != "")
         if open_lines.height:
-            grouped = open_lines.group_by("_reseller_outcome", "_spelling").agg(
+            grouped = open_lines.group_by("_reseller_outcome", "_spelling", "_mention_key").agg(
                 pl.col(LINE).min().alias("first"), pl.len().alias("count")
             )
-            for outcome_code, text, first, count in grouped.sort("first").iter_rows():
+            for outcome_code, text, key, first, count in grouped.sort("first").iter_rows():
                 code = IntakeCode(outcome_code)
                 mention = ResellerMention(*text.split(_FIELD_SEP))
                 name, account, city = mention.name, mention.account_number, mention.city
@@ -1233,9 +1232,7 @@ class _Context:
                         verb = "waits in the reseller review queue"
                     elif code is IntakeCode.AMBIGUOUS_RESELLER:
                         verb = "matches several resellers"
-                    elif self.decided.get(_mention_key(text), (None, ""))[1] == (
-                        SpellingStatus.REJECTED
-                    ):
+                    elif key in self.decided and self.decided[key][1] == SpellingStatus.REJECTED:
                         verb = "is not a reseller of ours (decided in the review)"
                     else:
                         verb = "matches no reseller"
