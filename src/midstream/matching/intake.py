@@ -11,7 +11,7 @@ keeps one matcher (and its index) per distributor across a batch of files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict
 
 from midstream.ingest.resolve.resellers import ResellerMatch, ResellerMention, ResellerReference
@@ -46,27 +46,22 @@ def shared_index(reference: ResellerReference) -> MasterIndex:
     return index
 
 
-class _SharedIndexMatcher(FuzzyResellerMatcher):
+class ReviewMatcher(FuzzyResellerMatcher):
+    """The engine, with the index kept per process, keeping each decision's full result."""
+
+    def __init__(self, thresholds: Thresholds):
+        super().__init__(thresholds)
+        self.results: dict[ResellerMention, MentionResult] = {}
+
     def index_for(self, reference: ResellerReference) -> MasterIndex:
         return shared_index(reference)
 
-
-class ReviewMatcher:
-    def __init__(self, thresholds: Thresholds):
-        self.engine = _SharedIndexMatcher(thresholds)
-        self.results: dict[ResellerMention, MentionResult] = {}
-
-    def match(
-        self, mentions: Sequence[ResellerMention], reference: ResellerReference
-    ) -> Mapping[ResellerMention, ResellerMatch]:
-        decided = self.engine.decide(mentions, reference)
+    def decide(
+        self, mentions: Iterable[ResellerMention], reference: ResellerReference
+    ) -> dict[ResellerMention, MentionResult]:
+        decided = super().decide(mentions, reference)
         self.results.update(decided)
-        matches = {}
-        for mention, result in decided.items():
-            match = result.as_match()
-            if match is not None:
-                matches[mention] = match
-        return matches
+        return decided
 
 
 def candidates_json(result: MentionResult | None, match: ResellerMatch | None) -> dict:

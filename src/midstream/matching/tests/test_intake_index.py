@@ -42,4 +42,4 @@ def test_the_review_matcher_uses_the_kept_index(monkeypatch):
     monkeypatch.setattr(intake, "_INDEXES", [])
     kept = intake.shared_index(reference("Acme GmbH"))
     matcher = intake.ReviewMatcher(intake.Thresholds())
-    assert matcher.engine.index_for(reference("Acme GmbH")) is kept
+    assert matcher.index_for(reference("Acme GmbH")) is kept
