@@ -51,7 +51,7 @@ def _executemany(cursor, table: str, names: str, columns: list[str], frame: pl.D
     # (written as "?" here) and costs a third more per row (measured).
     placeholders = ", ".join(["?"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
-    text = _as_driver_values(frame)
+    text = as_driver_values(frame)
     for start in range(0, text.height, BATCH_ROWS):
         chunk = text.slice(start, BATCH_ROWS)
         values = [chunk.get_column(name).to_list() for name in chunk.columns]
@@ -59,17 +59,18 @@ def _executemany(cursor, table: str, names: str, columns: list[str], frame: pl.D
 
 
 def _target(model: type[models.Model], frame: pl.DataFrame) -> tuple[str, str, list[str]]:
-    meta = model._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(_field_name(meta, name)).column for name in frame.columns]
-    return quote(meta.db_table), ", ".join(quote(column) for column in columns), columns
+    columns = columns_of(model, frame.columns)
+    return quote(model._meta.db_table), ", ".join(quote(column) for column in columns), columns
 
 
-def _field_name(meta, attname: str) -> str:
-    for field in meta.concrete_fields:
-        if field.attname == attname:
-            return field.name
-    raise ValueError(f"{meta.label} has no column {attname!r}")
+def columns_of(model: type[models.Model], attnames: list[str]) -> list[str]:
+    """The table columns of ``model``'s fields named by ``attname`` (``product_id``…)."""
+    by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
+    missing = [name for name in attnames if name not in by_attname]
+    if missing:
+        raise ValueError(f"{model._meta.label} has no column {missing[0]!r}")
+    return [by_attname[name] for name in attnames]
 
 
 def _copy(cursor, table: str, names: str, frame: pl.DataFrame) -> None:
@@ -84,7 +85,7 @@ def _copy(cursor, table: str, names: str, frame: pl.DataFrame) -> None:
             copy.write(buffer.getvalue())
 
 
-def _as_driver_values(frame: pl.DataFrame) -> pl.DataFrame:
+def as_driver_values(frame: pl.DataFrame) -> pl.DataFrame:
     """Decimals and dates as text (as Django stores them on SQLite), the rest unchanged."""
     casts = []
     for name, dtype in frame.schema.items():

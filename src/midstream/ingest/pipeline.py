@@ -94,6 +94,7 @@ from midstream.ingest.resolve.products import ProductResolver
 from midstream.ingest.resolve.resellers import ResellerMatch, ResellerMention, ResellerResolver
 from midstream.ingest.rules import RULES, IntakeCode
 from midstream.ingest.selectors import current_profile
+from midstream.ingest.staging import FactStager
 from midstream.ingest.streamwrite import SideChannel, StreamWriter
 from midstream.ingest.submissions import stored_file_path
 from midstream.matching.engine import FUZZY
@@ -347,8 +348,9 @@ class _Run:
         # Stored spellings at the start of a streamed run: key → (id, resolution).
         self.stored_mentions: dict[str, tuple] = {}
         self.spellings = pl.DataFrame(schema=_SPELLING_SCHEMA)
-        # PostgreSQL, sell-through CSV: facts are copied batch by batch (``_stream_copying``).
-        self.writer: StreamWriter | None = None
+        # Sell-through CSV: facts are copied (PostgreSQL, ``_stream_copying``) or staged
+        # (SQLite, ``_stream_staging``) batch by batch.
+        self.writer: StreamWriter | FactStager | None = None
         self.side: SideChannel | None = None
         self.rollup_parts: list[pl.DataFrame] = []
         self.known_mentions: set[str] = set()
@@ -424,6 +426,9 @@ class _Run:
                 if self._can_copy_while_mapping():
                     self._stream_copying(path, content)
                     return
+                if self._can_stage_while_mapping():
+                    self._stream_staging(path, content)
+                    return
                 self._stream_csv(path, content)
             except _Fallback:
                 if size > MAX_FILE_BYTES:
@@ -451,6 +456,15 @@ class _Run:
             connection.vendor == "postgresql"
             and self.kind is ReportKind.SELL_THROUGH
             and self.policy != ErrorPolicy.REJECT_FILE
+        )
+
+    def _can_stage_while_mapping(self) -> bool:
+        # Not inside a caller's transaction: the scratch file could not be detached.
+        return (
+            connection.vendor == "sqlite"
+            and self.kind is ReportKind.SELL_THROUGH
+            and self.policy != ErrorPolicy.REJECT_FILE
+            and not connection.in_atomic_block
         )
 
     def _stream_copying(self, path: Path, content: bytes | None) -> None:
@@ -497,6 +511,35 @@ class _Run:
         finally:
             if side is not None:
                 side.close()
+
+    def _stream_staging(self, path: Path, content: bytes | None) -> None:
+        """Stream a CSV, staging each checked batch's facts while the next one is mapped.
+
+        SQLite's counterpart of ``_stream_copying`` (see ``staging``): the facts go to a
+        scratch file, not into the database, so no transaction is open until the commit,
+        which copies them in.
+        """
+        s = self.submission
+        context = self.context
+        if self.spill_dir is None:
+            self.spill_dir = tempfile.TemporaryDirectory(prefix="midstream-intake-")
+        self.writer = stager = FactStager(
+            Path(self.spill_dir.name),
+            make_facts=lambda lines, numbers: context.sale_facts(lines, s.pk, numbers),
+            on_facts=lambda facts: self.rollup_parts.append(_rollup(facts)),
+            make_rollup=lambda: _merge_rollups(self.rollup_parts, s),
+        )
+        try:
+            self._stream_csv(path, content)
+            stager.close()
+        except BaseException:
+            stager.abandon()
+            raise
+        self.progress(stage=Stage.COMMITTING)
+        try:
+            self.commit()
+        finally:
+            stager.detach()
 
     def _reset(self) -> None:
         self.writer = None
@@ -789,15 +832,21 @@ class _Run:
                     status=SubmissionStatus.SUPERSEDED
                 )
                 SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
-            if streamed:
-                rollups = self.rollup_parts
-                lines_out = pl.concat(withdrawn).to_list() if withdrawn else []
-                if lines_out:
-                    rollups.append(_withdraw_facts(s, lines_out, rollups[0].schema))
+            lines_out = pl.concat(withdrawn).to_list() if withdrawn else []
+            staged = isinstance(self.writer, FactStager)
+            if staged:
+                mention_ids = _store_mentions(s.distributor_id, self.mentions)
+                out = self.writer.copy_facts(mention_ids, lines_out)
+            elif streamed:
+                out = _withdraw_facts(s, lines_out) if lines_out else None
                 mention_ids = {}
                 _update_mentions(self.stored_mentions, self.mentions)
             else:
                 mention_ids = _store_mentions(s.distributor_id, self.mentions)
+            if streamed:
+                rollups = self.rollup_parts
+                if lines_out:
+                    rollups.append(_negated_rollup(out, rollups[0].schema))
             for part in pending:
                 lines = pl.read_parquet(part) if isinstance(part, Path) else part
                 if self.kind is ReportKind.INVENTORY:
@@ -806,7 +855,10 @@ class _Run:
                     facts = self.context.sale_facts(lines, s.pk, mention_ids)
                     insert_frame(SellThroughFact, facts)
                     rollups.append(_rollup(facts))
-            if rollups:
+            if staged:
+                # The staged rollup, unless lines withdrawn here changed it.
+                self.writer.insert_rollup(_merge_rollups(rollups, s) if lines_out else None)
+            elif rollups:
                 insert_frame(SellThroughMonth, _merge_rollups(rollups, s))
             # A run after a review replaces what the run that stopped for it recorded.
             SubmissionIssue.objects.unscoped().filter(submission=s).delete()
@@ -1818,8 +1870,8 @@ def _mention_frame(distributor_id: int, mentions: dict[str, tuple]) -> pl.DataFr
     )
 
 
-def _withdraw_facts(submission: Submission, lines: list[int], schema) -> pl.DataFrame:
-    """Delete the streamed facts of ``lines``; their rollup with the signs turned, to merge.
+def _withdraw_facts(submission: Submission, lines: list[int]) -> pl.DataFrame:
+    """Delete the streamed facts of ``lines``; returns what their rollup needs of them.
 
     The lines another submission already counted are found only once the whole file is read;
     by then they have been copied with the rest (they are few: an overlap at a period edge).
@@ -1832,7 +1884,7 @@ def _withdraw_facts(submission: Submission, lines: list[int], schema) -> pl.Data
             [submission.pk, lines],
         )
         rows = cursor.fetchall()
-    facts = pl.DataFrame(
+    return pl.DataFrame(
         rows,
         schema={
             "invoice_date": pl.Date,
@@ -1844,6 +1896,10 @@ def _withdraw_facts(submission: Submission, lines: list[int], schema) -> pl.Data
         },
         orient="row",
     )
+
+
+def _negated_rollup(facts: pl.DataFrame, schema) -> pl.DataFrame:
+    """The rollup of withdrawn facts with the signs turned, to merge with the rest."""
     return (
         _rollup(facts)
         .with_columns(-pl.col("quantity"), -pl.col("amount"), -pl.col("line_count"))

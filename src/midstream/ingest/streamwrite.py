@@ -9,7 +9,8 @@ meanwhile, see ``SideChannel``).
 
 Nothing is visible to anyone else until the pipeline commits, and a failure anywhere (in the
 writer, in the checks, a killed process) rolls the whole transaction back, exactly as when
-everything is written at the end.
+everything is written at the end. ``BatchWriter`` is the thread and its queue; SQLite's
+counterpart, which stages the facts in a scratch file instead, is ``staging.FactStager``.
 """
 
 from __future__ import annotations
@@ -25,40 +26,26 @@ from midstream.ingest.bulkload import copy_frame
 from midstream.ingest.models import ReportedReseller, SellThroughFact
 
 
-class StreamWriter:
-    """One thread copying batches of facts (and their new reseller spellings) in order.
+class BatchWriter:
+    """One thread handling queued batches in order, while the main thread maps the next one.
 
-    ``make_facts(lines, mention_ids)`` turns a checked batch into fact rows; ``mention_frame
-    (mentions)`` turns new spellings into ``ReportedReseller`` rows. At most one batch waits
-    while another is written, so memory stays bounded however fast the mapping is.
+    At most one batch waits while another is written, so memory stays bounded however fast
+    the mapping is. What the thread runs into is raised in the main thread, at its next
+    ``put`` or at ``close``. Subclasses write a batch in ``_write`` and may finish in
+    ``_finish`` (run in the thread after the last batch, on ``close`` only).
     """
 
-    def __init__(
-        self,
-        *,
-        raw_connection,
-        distributor_id: int,
-        mention_ids: dict[str, int],
-        make_facts: Callable[[pl.DataFrame, dict[str, int]], pl.DataFrame],
-        mention_frame: Callable[[dict[str, tuple]], pl.DataFrame],
-        on_facts: Callable[[pl.DataFrame], None],
-    ):
-        self._raw = raw_connection
-        self._distributor_id = distributor_id
-        self.mention_ids = mention_ids
-        self._make_facts = make_facts
-        self._mention_frame = mention_frame
-        self._on_facts = on_facts
+    def __init__(self, name: str):
         self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._stopping = False
-        self._thread = threading.Thread(target=self._work, name="midstream-copy", daemon=True)
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
 
-    def put(self, lines: pl.DataFrame, new_mentions: dict[str, tuple]) -> None:
+    def put(self, *batch) -> None:
         """Queue one checked batch (blocks while the previous one is still waiting)."""
         self._raise()
-        self._queue.put((lines, new_mentions))
+        self._queue.put(batch)
 
     def close(self) -> None:
         """Wait until everything queued is written; raise what the writer ran into."""
@@ -82,13 +69,50 @@ class StreamWriter:
             raise self._error
 
     def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
+        while (batch := self._queue.get()) is not None:
             if self._error is not None or self._stopping:
                 continue
             try:
-                self._write(*item)
+                self._write(*batch)
             except BaseException as error:  # handed to the main thread, which raises it
                 self._error = error
+        if self._error is None and not self._stopping:
+            try:
+                self._finish()
+            except BaseException as error:
+                self._error = error
+
+    def _write(self, *batch) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        """Run in the thread once every batch is written (not when abandoned)."""
+
+
+class StreamWriter(BatchWriter):
+    """Copies batches of facts (and their new reseller spellings) in order, on PostgreSQL.
+
+    ``make_facts(lines, mention_ids)`` turns a checked batch into fact rows; ``mention_frame
+    (mentions)`` turns new spellings into ``ReportedReseller`` rows.
+    """
+
+    def __init__(
+        self,
+        *,
+        raw_connection,
+        distributor_id: int,
+        mention_ids: dict[str, int],
+        make_facts: Callable[[pl.DataFrame, dict[str, int]], pl.DataFrame],
+        mention_frame: Callable[[dict[str, tuple]], pl.DataFrame],
+        on_facts: Callable[[pl.DataFrame], None],
+    ):
+        self._raw = raw_connection
+        self._distributor_id = distributor_id
+        self.mention_ids = mention_ids
+        self._make_facts = make_facts
+        self._mention_frame = mention_frame
+        self._on_facts = on_facts
+        super().__init__("midstream-copy")
 
     def _write(self, lines: pl.DataFrame, new_mentions: dict[str, tuple]) -> None:
         with self._raw.cursor() as cursor:
