@@ -147,7 +147,7 @@ def load_evidence(distributor_id: int, window_start: dt.date, window_end: dt.dat
     if sales_ids:
         rollups = (
             SellThroughMonth.objects.for_distributor(distributor_id)
-            .filter(submission_id__in=sales_ids)
+            .filter(active=True, submission_id__in=sales_ids)  # committed: active (the index)
             .values_list("submission_id", "month", "product__family_id")
             .annotate(units=Sum("quantity"))
             .order_by()

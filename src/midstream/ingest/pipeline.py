@@ -678,9 +678,13 @@ class _Run:
             (pl.col("_warned") | pl.col(LINE).is_in(warned.implode())).alias("_warned")
         )
         if self.writer is not None:
-            new = {k: v for k, v in self.mentions.items() if k not in self.known_mentions}
-            self.known_mentions.update(new)
-            self.writer.put(lines.select(_KEEP[self.kind]), new)
+            # Once an accepted line waits for review the run cannot commit: nothing more is
+            # written (on PostgreSQL, a million rolled-back facts would leave the server a
+            # million dead rows to vacuum).
+            if not self.review_counts:
+                new = {k: v for k, v in self.mentions.items() if k not in self.known_mentions}
+                self.known_mentions.update(new)
+                self.writer.put(lines.select(_KEEP[self.kind]), new)
             # What the commit still checks: the report period, lines counted elsewhere.
             lines = lines.select(LINE, "invoice_date", "invoice_number", "_key", "_warned")
         else:
@@ -831,7 +835,7 @@ class _Run:
                 Submission.objects.unscoped().filter(pk=previous.pk).update(
                     status=SubmissionStatus.SUPERSEDED
                 )
-                SellThroughMonth.objects.unscoped().filter(submission=previous).update(active=False)
+                _deactivate_rollups(previous)
             lines_out = pl.concat(withdrawn).to_list() if withdrawn else []
             staged = isinstance(self.writer, FactStager)
             if staged:
@@ -1896,6 +1900,21 @@ def _withdraw_facts(submission: Submission, lines: list[int]) -> pl.DataFrame:
         },
         orient="row",
     )
+
+
+def _deactivate_rollups(previous: Submission) -> None:
+    """Turn the superseded version's rollup rows off, found through the rollups' one index.
+
+    Its lines' dates (outside its period too) bound the months its rows can have.
+    """
+    rows = SellThroughMonth.objects.for_distributor(previous.distributor_id).filter(
+        active=True, submission=previous
+    )
+    if previous.first_line_date and previous.last_line_date:
+        rows = rows.filter(
+            month__gte=_month_start(previous.first_line_date), month__lte=previous.last_line_date
+        )
+    rows.update(active=False)
 
 
 def _negated_rollup(facts: pl.DataFrame, schema) -> pl.DataFrame:

@@ -84,6 +84,8 @@ class FactStager(BatchWriter):
         self._on_facts(facts)
 
     def _finish(self) -> None:
+        if self._adbc is None:
+            return  # nothing staged: the run waits for review
         self.rollup = self._make_rollup()
         self._ingest(_ROLLUP, self.rollup)
         self._close_adbc()

@@ -125,6 +125,27 @@ def test_a_new_version_supersedes_the_old_one_atomically(dist_a, catalog):
     assert facts_of(second).count() == 1
 
 
+def test_a_new_version_turns_off_every_month_of_the_old_one(dist_a, catalog):
+    """A line dated outside the period still counts, in its own month's rollup row; the next
+    version of the period must turn that row off too (the rows are found by their months)."""
+    late = "A0;1;2026-09-28;W-1;3;EA;10.00;30.00;EUR;Acme GmbH;C-100"
+    october = {"period_start": date(2026, 10, 1), "period_end": date(2026, 10, 31)}
+    first = ingest(dist_a, sales_csv([late, *GOOD]), **october)
+    assert first.status == "committed"
+    months = SellThroughMonth.objects.unscoped()
+    assert sorted(months.filter(active=True).values_list("month", flat=True)) == [
+        date(2026, 9, 1),
+        date(2026, 10, 1),
+        date(2026, 10, 1),
+    ]
+    second = ingest(dist_a, sales_csv(GOOD[:1]), **october)
+    assert second.version == 2
+    assert list(months.filter(active=True).values_list("submission_id", "month")) == [
+        (second.pk, date(2026, 10, 1))
+    ]
+    assert active_quantity() == Decimal("5.000")
+
+
 def test_the_same_content_twice_is_a_duplicate_and_not_counted(dist_a, catalog):
     first = ingest(dist_a, sales_csv(GOOD))
     again = submit_report(

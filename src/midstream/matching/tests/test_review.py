@@ -360,3 +360,28 @@ def test_streamed_facts_are_rolled_back_when_the_file_waits(dist_a, master, monk
         "resolved",
         "review",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_a_line_waits_for_review_no_more_facts_are_written(dist_a, master, monkeypatch):
+    """The run cannot commit any more: later batches are mapped and checked (every spelling
+    to review is found) but their facts are neither copied (PostgreSQL) nor staged (SQLite)."""
+    from midstream.ingest import pipeline, streamwrite
+
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 120)  # several batches
+    written = []
+    real_put = streamwrite.BatchWriter.put
+
+    def counting_put(self, lines, *rest):
+        written.append(lines.height)
+        return real_put(self, lines, *rest)
+
+    monkeypatch.setattr(streamwrite.BatchWriter, "put", counting_put)
+    rows = [AUTO] * 3 + [REVIEW] + [AUTO] * 9 + [OTHER_REVIEW]
+    submission = ingest(dist_a, report(rows))
+    assert submission.status == SubmissionStatus.AWAITING_REVIEW
+    assert submission.lines_read == 14
+    assert 0 < sum(written) < 4  # the batches before the first spelling in review
+    assert SellThroughFact.objects.unscoped().count() == 0
+    waits = ReviewWait.objects.unscoped().values_list("spelling__name", "line_count")
+    assert sorted(waits) == [("Nordlicht Computer Vertrieb", 1), ("Nordlicht Computerhandel", 1)]
