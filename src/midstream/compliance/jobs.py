@@ -173,7 +173,7 @@ class PeriodicScheduler:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():
             self._thread.join(timeout=5)
 
     def _loop(self) -> None:

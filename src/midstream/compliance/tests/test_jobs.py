@@ -190,3 +190,19 @@ def test_workers_claiming_at_the_same_moment_start_the_job_once():
     assert errors == []
     assert sorted(results) == [False] * (runs - 1) + [True]
     assert JobRun.objects.get(name="compliance").runs == 1
+
+
+def test_stopping_a_scheduler_whose_start_was_cut_short_is_quiet(monkeypatch):
+    """A worker's second signal can land while the scheduler's thread is being started: the
+    stop in the worker's ``finally`` must not fail on a thread that never ran (it did, with
+    "cannot join thread before it is started", and the worker exited with status 1)."""
+    scheduler = jobs.PeriodicScheduler(worker_id="w", queue_name="default", say=print)
+
+    def interrupted(thread):
+        raise SystemExit(0)
+
+    monkeypatch.setattr(threading.Thread, "start", interrupted)
+    with pytest.raises(SystemExit):
+        scheduler.start()
+    scheduler.stop()  # no RuntimeError
+    jobs.PeriodicScheduler(worker_id="w", queue_name="default", say=print).stop()  # never started

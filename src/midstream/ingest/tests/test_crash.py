@@ -239,7 +239,7 @@ def test_a_second_signal_while_idle_stops_at_once_with_status_0(start):
 
     worker.popen.send_signal(signal.SIGTERM)
 
-    assert worker.finish() == 0
+    assert worker.finish() == 0, "\n".join(worker.lines)
     assert worker.lines[-2:] == [
         "worker idle: Terminated again: stopping now",
         "worker idle: stopped after 0 tasks",

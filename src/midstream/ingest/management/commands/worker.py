@@ -205,15 +205,17 @@ class Command(BaseCommand):
                 queue_name="default" if "*" in queues else queues[0],
                 say=self._say,
             )
-        worker.configure_signals()
         try:
+            if scheduler is not None:
+                # Before the signal handlers: a signal's SystemExit must not cut a thread's
+                # start short (its stop would then find it neither started nor not).
+                scheduler.start()
+            worker.configure_signals()
             self._say(
                 f"worker {worker_id}: started on the {connection.vendor} database, queue "
                 f"{', '.join(queues)}, {mode}"
             )
             self._notice_open_submissions()
-            if scheduler is not None:
-                scheduler.start()
             self._run(worker)
         except SystemExit:
             # A second signal outside a task (inside one, db_worker records the task failed).
