@@ -92,6 +92,10 @@ def unicode_name_key(raw: str) -> str:
     return " ".join("".join(kept).split())
 
 
+def _has_digit(text: str) -> bool:
+    return any(character.isdigit() for character in text)
+
+
 def tax_id_key(raw: str, country: str = "") -> tuple[str, str] | None:
     """``(country, number)`` for a tax id, or ``None`` for a blank one.
 
@@ -105,6 +109,10 @@ def tax_id_key(raw: str, country: str = "") -> tuple[str, str] | None:
     if not cleaned:
         return None
     prefix, rest = cleaned[:2], cleaned[2:]
-    if prefix in VAT_PREFIX_COUNTRY and any(character.isdigit() for character in rest):
+    if prefix in VAT_PREFIX_COUNTRY and _has_digit(rest):
+        # A second prefix ("IEIE0…", a slip) goes too: the number never starts with one, so
+        # the key is its own key (found by the idempotence property test).
+        while rest[:2] in VAT_PREFIX_COUNTRY and _has_digit(rest[2:]):
+            rest = rest[2:]
         return VAT_PREFIX_COUNTRY[prefix], rest
     return country.strip().upper(), cleaned
