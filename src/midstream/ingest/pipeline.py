@@ -110,6 +110,8 @@ logger = logging.getLogger(__name__)
 CHUNK_BYTES = 8 * 1024 * 1024
 # Accepted lines kept in memory before batches are spilled to Parquet files.
 SPILL_ROWS = 400_000
+# Rollup rows of batches kept apart before they are summed into one (``_RollupParts``).
+ROLLUP_PARTS_ROWS = 1_000_000
 _SAMPLE_BYTES = 64 * 1024
 _FAMILY = {
     Format.CSV: FormatFamily.TABULAR,
@@ -354,7 +356,7 @@ class _Run:
         # (SQLite, ``_stream_staging``) batch by batch.
         self.writer: StreamWriter | FactStager | None = None
         self.side: SideChannel | None = None
-        self.rollup_parts: list[pl.DataFrame] = []
+        self.rollup_parts = _RollupParts()
         self.known_mentions: set[str] = set()
 
     # progress ─────────────────────────────────────────────────────────────────────────
@@ -498,7 +500,7 @@ class _Run:
                     mention_ids=mention_ids,
                     make_facts=lambda lines, ids: context.sale_facts(lines, s.pk, ids),
                     mention_frame=lambda new: _mention_frame(s.distributor_id, new),
-                    on_facts=lambda facts: self.rollup_parts.append(_rollup(facts)),
+                    on_facts=lambda facts: self.rollup_parts.add(_rollup(facts)),
                 )
                 try:
                     self._stream_csv(path, content)
@@ -528,8 +530,8 @@ class _Run:
         self.writer = stager = FactStager(
             Path(self.spill_dir.name),
             make_facts=lambda lines, numbers: context.sale_facts(lines, s.pk, numbers),
-            on_facts=lambda facts: self.rollup_parts.append(_rollup(facts)),
-            make_rollup=lambda: _merge_rollups(self.rollup_parts, s),
+            on_facts=lambda facts: self.rollup_parts.add(_rollup(facts)),
+            make_rollup=lambda: _merge_rollups(self.rollup_parts.parts, s),
         )
         try:
             self._stream_csv(path, content)
@@ -545,7 +547,7 @@ class _Run:
 
     def _reset(self) -> None:
         self.writer = None
-        self.rollup_parts = []
+        self.rollup_parts = _RollupParts()
         self.known_mentions = set()
         self.mentions = {}
         self.review_keys = set()
@@ -767,7 +769,7 @@ class _Run:
             accepted_frames = 0
             warned = 0
             rejected = 0
-            rollups: list[pl.DataFrame] = []
+            rollups = _RollupParts()
             # Checked batches wait where they were: in memory, or spilled to disk (one batch in
             # memory at a time, however large the file).
             pending: list[pl.DataFrame | Path] = []
@@ -852,7 +854,7 @@ class _Run:
             if streamed:
                 rollups = self.rollup_parts
                 if lines_out:
-                    rollups.append(_negated_rollup(out, rollups[0].schema))
+                    rollups.add(_negated_rollup(out, rollups.parts[0].schema))
             for part in pending:
                 lines = pl.read_parquet(part) if isinstance(part, Path) else part
                 if self.kind is ReportKind.INVENTORY:
@@ -860,12 +862,12 @@ class _Run:
                 else:
                     facts = self.context.sale_facts(lines, s.pk, mention_ids)
                     insert_frame(SellThroughFact, facts)
-                    rollups.append(_rollup(facts))
+                    rollups.add(_rollup(facts))
             if staged:
                 # The staged rollup, unless lines withdrawn here changed it.
-                self.writer.insert_rollup(_merge_rollups(rollups, s) if lines_out else None)
-            elif rollups:
-                insert_frame(SellThroughMonth, _merge_rollups(rollups, s))
+                self.writer.insert_rollup(_merge_rollups(rollups.parts, s) if lines_out else None)
+            elif rollups.parts:
+                insert_frame(SellThroughMonth, _merge_rollups(rollups.parts, s))
             # A run after a review replaces what the run that stopped for it recorded.
             SubmissionIssue.objects.unscoped().filter(submission=s).delete()
             ReviewWait.objects.unscoped().filter(submission=s).delete()
@@ -1960,13 +1962,36 @@ def _rollup(facts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _merge_rollups(parts: list[pl.DataFrame], submission: Submission) -> pl.DataFrame:
-    merged = (
+class _RollupParts:
+    """Batches' rollups, summed into one whenever they hold over ``ROLLUP_PARTS_ROWS`` rows.
+
+    A batch's rollup has nearly a row per line (the keys are fine-grained), so kept apart
+    they would hold as many rows as the file has lines; summed as they come, memory follows
+    the distinct keys instead (560,000 for a 5,000,000-line file).
+    """
+
+    def __init__(self):
+        self.parts: list[pl.DataFrame] = []
+        self._rows = 0
+
+    def add(self, part: pl.DataFrame) -> None:
+        self.parts.append(part)
+        self._rows += part.height
+        if self._rows > ROLLUP_PARTS_ROWS and len(self.parts) > 1:
+            self.parts = [_summed(self.parts)]
+            self._rows = self.parts[0].height
+
+
+def _summed(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    return (
         pl.concat(parts)
         .group_by("month", "product_id", "reseller_id", "currency")
         .agg(pl.col("quantity").sum(), pl.col("amount").sum(), pl.col("line_count").sum())
-        .filter(pl.col("line_count") > 0)
     )
+
+
+def _merge_rollups(parts: list[pl.DataFrame], submission: Submission) -> pl.DataFrame:
+    merged = _summed(parts).filter(pl.col("line_count") > 0)
     return merged.select(
         pl.lit(submission.distributor_id, dtype=pl.Int64).alias("distributor_id"),
         pl.lit(submission.pk, dtype=pl.Int64).alias("submission_id"),

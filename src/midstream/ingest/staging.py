@@ -58,7 +58,6 @@ class FactStager(BatchWriter):
         self.schema = f"midstream_staged_{secrets.token_hex(4)}"
         # Reseller spelling key → its number in the run (the staged facts' ``mention_id``).
         self.mention_numbers: dict[str, int] = {}
-        self.rollup: pl.DataFrame | None = None
         self._make_facts = make_facts
         self._on_facts = on_facts
         self._make_rollup = make_rollup
@@ -86,8 +85,7 @@ class FactStager(BatchWriter):
     def _finish(self) -> None:
         if self._adbc is None:
             return  # nothing staged: the run waits for review
-        self.rollup = self._make_rollup()
-        self._ingest(_ROLLUP, self.rollup)
+        self._ingest(_ROLLUP, self._make_rollup())
         self._close_adbc()
 
     def _ingest(self, table: str, frame: pl.DataFrame) -> None:

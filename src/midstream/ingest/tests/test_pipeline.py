@@ -264,6 +264,38 @@ def test_streaming_in_small_chunks_gives_the_same_result(dist_a, catalog, monkey
     assert lines == set(range(2, 302)) - {152}
 
 
+def test_rollups_summed_batch_by_batch_equal_the_facts_sums(dist_a, catalog, monkeypatch):
+    """The batches' rollups are summed into one as they come (``ROLLUP_PARTS_ROWS``): the
+    rollup rows must still be the exact sums of the facts, returns and two months included."""
+    from collections import defaultdict
+
+    from midstream.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 400)
+    monkeypatch.setattr(pipeline, "ROLLUP_PARTS_ROWS", 3)
+    rows = []
+    for n in range(80):
+        quantity = -1 if n % 7 == 0 else n % 4 + 1  # returns too
+        rows.append(
+            f"R{n};1;2026-{10 + n % 2}-{1 + n % 27:02d};{'W-1' if n % 3 else 'G-2'};{quantity};"
+            f"EA;10.25;{quantity * 10.25:.2f};EUR;{'Acme GmbH;C-100' if n // 2 % 2 else 'Nobody;'}"
+        )
+    submission = ingest(dist_a, sales_csv(rows))
+    assert submission.lines_accepted == 80
+    expected = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    for fact in facts_of(submission):
+        key = (fact.invoice_date.replace(day=1), fact.product_id, fact.reseller_id)
+        expected[key][0] += fact.quantity
+        expected[key][1] += fact.amount
+        expected[key][2] += 1
+    months = SellThroughMonth.objects.unscoped().filter(submission=submission)
+    got = {
+        (m.month, m.product_id, m.reseller_id): [m.quantity, m.amount, m.line_count] for m in months
+    }
+    assert got == dict(expected)
+    assert len(got) == 8  # 2 months x 2 products x 2 resellers (one of them none)
+
+
 def test_quoted_line_breaks_fall_back_to_the_full_reader(dist_a, catalog):
     text = HEADER + '"A0";"1";"2026-10-01";"W-1";"1";"EA";"1.00";"1.00";"EUR";"Multi\nLine";""\n'
     text += "".join(row + "\n" for row in GOOD)
