@@ -94,7 +94,7 @@ from midstream.ingest.resolve.products import ProductResolver
 from midstream.ingest.resolve.resellers import ResellerMatch, ResellerMention, ResellerResolver
 from midstream.ingest.rules import RULES, IntakeCode
 from midstream.ingest.selectors import current_profile
-from midstream.ingest.staging import FactStager
+from midstream.ingest.staging import WITHDRAWN_SCHEMA, FactStager
 from midstream.ingest.streamwrite import SideChannel, StreamWriter
 from midstream.ingest.submissions import stored_file_path
 from midstream.matching.engine import FUZZY
@@ -1888,22 +1888,11 @@ def _withdraw_facts(submission: Submission, lines: list[int]) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {table} WHERE submission_id = %s AND line = ANY(%s) "  # noqa: S608
-            "RETURNING invoice_date, product_id, reseller_id, currency, quantity, amount",
+            f"RETURNING {', '.join(WITHDRAWN_SCHEMA)}",
             [submission.pk, lines],
         )
         rows = cursor.fetchall()
-    return pl.DataFrame(
-        rows,
-        schema={
-            "invoice_date": pl.Date,
-            "product_id": pl.Int64,
-            "reseller_id": pl.Int64,
-            "currency": pl.Utf8,
-            "quantity": pl.Decimal(38, 3),
-            "amount": pl.Decimal(38, 4),
-        },
-        orient="row",
-    )
+    return pl.DataFrame(rows, schema=WITHDRAWN_SCHEMA, orient="row")
 
 
 def _deactivate_rollups(previous: Submission) -> None:

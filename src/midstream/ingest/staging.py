@@ -36,6 +36,15 @@ from midstream.ingest.streamwrite import BatchWriter
 
 _FACTS = "fact"
 _ROLLUP = "rollup"
+# What a withdrawn line's rollup needs of its fact (see ``copy_facts``).
+WITHDRAWN_SCHEMA = {
+    "invoice_date": pl.Date,
+    "product_id": pl.Int64,
+    "reseller_id": pl.Int64,
+    "currency": pl.Utf8,
+    "quantity": pl.Decimal(38, 3),
+    "amount": pl.Decimal(38, 4),
+}
 
 
 class FactStager(BatchWriter):
@@ -137,27 +146,21 @@ class FactStager(BatchWriter):
                 "WHERE f.line NOT IN (SELECT line FROM midstream_withdrawn) ORDER BY f.rowid"
             )
             cursor.execute(
-                "SELECT invoice_date, product_id, reseller_id, currency, quantity, amount "  # noqa: S608
-                f"FROM {staged} WHERE line IN (SELECT line FROM midstream_withdrawn)"
+                f"SELECT {', '.join(WITHDRAWN_SCHEMA)} FROM {staged} "  # noqa: S608
+                "WHERE line IN (SELECT line FROM midstream_withdrawn)"
             )
             rows = cursor.fetchall()
             cursor.execute("DROP TABLE midstream_mention_ids")
             cursor.execute("DROP TABLE midstream_withdrawn")
-        return pl.DataFrame(
-            rows,
-            schema={
-                "invoice_date": pl.Utf8,
-                "product_id": pl.Int64,
-                "reseller_id": pl.Int64,
-                "currency": pl.Utf8,
-                "quantity": pl.Utf8,
-                "amount": pl.Utf8,
-            },
-            orient="row",
-        ).with_columns(
-            pl.col("invoice_date").str.to_date(),
-            pl.col("quantity").cast(pl.Decimal(38, 3)),
-            pl.col("amount").cast(pl.Decimal(38, 4)),
+        # Staged as text (dates, exact decimals), typed here.
+        as_staged = {
+            name: pl.Int64 if dtype == pl.Int64 else pl.Utf8
+            for name, dtype in WITHDRAWN_SCHEMA.items()
+        }
+        return (
+            pl.DataFrame(rows, schema=as_staged, orient="row")
+            .with_columns(pl.col("invoice_date").str.to_date())
+            .cast(WITHDRAWN_SCHEMA)
         )
 
     def insert_rollup(self, rollup: pl.DataFrame | None = None) -> None:
