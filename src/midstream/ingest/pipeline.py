@@ -427,10 +427,12 @@ class _Run:
         self.progress(stage=Stage.READING)
         if detected is Format.CSV:
             try:
-                if self._can_copy_while_mapping():
+                writes = self._writes_while_mapping()
+                if writes and connection.vendor == "postgresql":
                     self._stream_copying(path, content)
                     return
-                if self._can_stage_while_mapping():
+                # Not inside a caller's transaction: SQLite could not detach the scratch file.
+                if writes and connection.vendor == "sqlite" and not connection.in_atomic_block:
                     self._stream_staging(path, content)
                     return
                 self._stream_csv(path, content)
@@ -455,21 +457,9 @@ class _Run:
             )
         self.commit()
 
-    def _can_copy_while_mapping(self) -> bool:
-        return (
-            connection.vendor == "postgresql"
-            and self.kind is ReportKind.SELL_THROUGH
-            and self.policy != ErrorPolicy.REJECT_FILE
-        )
-
-    def _can_stage_while_mapping(self) -> bool:
-        # Not inside a caller's transaction: the scratch file could not be detached.
-        return (
-            connection.vendor == "sqlite"
-            and self.kind is ReportKind.SELL_THROUGH
-            and self.policy != ErrorPolicy.REJECT_FILE
-            and not connection.in_atomic_block
-        )
+    def _writes_while_mapping(self) -> bool:
+        """A sell-through CSV's facts are written batch by batch unless any error rejects it."""
+        return self.kind is ReportKind.SELL_THROUGH and self.policy != ErrorPolicy.REJECT_FILE
 
     def _stream_copying(self, path: Path, content: bytes | None) -> None:
         """Stream a CSV, copying each checked batch's facts while the next one is mapped.
@@ -863,9 +853,8 @@ class _Run:
                     facts = self.context.sale_facts(lines, s.pk, mention_ids)
                     insert_frame(SellThroughFact, facts)
                     rollups.add(_rollup(facts))
-            if staged:
-                # The staged rollup, unless lines withdrawn here changed it.
-                self.writer.insert_rollup(_merge_rollups(rollups.parts, s) if lines_out else None)
+            if staged and not lines_out:
+                self.writer.insert_rollup()  # the one it summed; withdrawn lines change it
             elif rollups.parts:
                 insert_frame(SellThroughMonth, _merge_rollups(rollups.parts, s))
             # A run after a review replaces what the run that stopped for it recorded.

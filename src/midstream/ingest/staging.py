@@ -30,7 +30,7 @@ import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from django.db import connection
 
-from midstream.ingest.bulkload import as_driver_values, columns_of, insert_frame
+from midstream.ingest.bulkload import as_driver_values, columns_of
 from midstream.ingest.models import SellThroughFact, SellThroughMonth
 from midstream.ingest.streamwrite import BatchWriter
 
@@ -163,11 +163,8 @@ class FactStager(BatchWriter):
             .cast(WITHDRAWN_SCHEMA)
         )
 
-    def insert_rollup(self, rollup: pl.DataFrame | None = None) -> None:
-        """Write the rollup: the staged one, or ``rollup`` when withdrawn lines changed it."""
-        if rollup is not None:
-            insert_frame(SellThroughMonth, rollup)
-            return
+    def insert_rollup(self) -> None:
+        """Copy the staged rollup into the rollup table (right unless lines were withdrawn)."""
         self._attach()
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:

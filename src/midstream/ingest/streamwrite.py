@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 import polars as pl
@@ -26,7 +27,7 @@ from midstream.ingest.bulkload import copy_frame
 from midstream.ingest.models import ReportedReseller, SellThroughFact
 
 
-class BatchWriter:
+class BatchWriter(ABC):
     """One thread handling queued batches in order, while the main thread maps the next one.
 
     At most one batch waits while another is written, so memory stays bounded however fast
@@ -82,10 +83,11 @@ class BatchWriter:
             except BaseException as error:
                 self._error = error
 
+    @abstractmethod
     def _write(self, *batch) -> None:
-        raise NotImplementedError
+        """Write one batch (in the thread)."""
 
-    def _finish(self) -> None:
+    def _finish(self) -> None:  # noqa: B027 (a hook: most writers have nothing to finish)
         """Run in the thread once every batch is written (not when abandoned)."""
 
 
