@@ -72,6 +72,8 @@ class FactStager(BatchWriter):
         self._make_rollup = make_rollup
         self._adbc = None
         self._attached = False
+        # Each staged table's columns, as the first frame written to it had them.
+        self._columns: dict[str, list[str]] = {}
         super().__init__("midstream-stage")
 
     def put(self, lines: pl.DataFrame, new_mentions: dict[str, tuple]) -> None:
@@ -106,6 +108,7 @@ class FactStager(BatchWriter):
                 cursor.execute("PRAGMA synchronous = OFF")
         with closing(self._adbc.cursor()) as cursor:
             cursor.adbc_ingest(table, as_driver_values(frame), mode="create_append")
+        self._columns.setdefault(table, frame.columns)
 
     def _close_adbc(self) -> None:
         if self._adbc is not None:
@@ -136,7 +139,7 @@ class FactStager(BatchWriter):
             cursor.executemany(
                 "INSERT INTO midstream_withdrawn VALUES (%s)", [(line,) for line in withdrawn]
             )
-            columns = [column for column in self._staged_columns(cursor) if column != "mention_id"]
+            columns = [column for column in self._columns[_FACTS] if column != "mention_id"]
             names = ", ".join(quote(column) for column in columns_of(SellThroughFact, columns))
             picked = ", ".join(f"f.{quote(column)}" for column in columns)
             cursor.execute(
@@ -145,11 +148,13 @@ class FactStager(BatchWriter):
                 "LEFT JOIN midstream_mention_ids AS m ON m.number = f.mention_id "
                 "WHERE f.line NOT IN (SELECT line FROM midstream_withdrawn) ORDER BY f.rowid"
             )
-            cursor.execute(
-                f"SELECT {', '.join(WITHDRAWN_SCHEMA)} FROM {staged} "  # noqa: S608
-                "WHERE line IN (SELECT line FROM midstream_withdrawn)"
-            )
-            rows = cursor.fetchall()
+            rows = []
+            if withdrawn:  # else no need to scan the staged facts for them
+                cursor.execute(
+                    f"SELECT {', '.join(WITHDRAWN_SCHEMA)} FROM {staged} "  # noqa: S608
+                    "WHERE line IN (SELECT line FROM midstream_withdrawn)"
+                )
+                rows = cursor.fetchall()
             cursor.execute("DROP TABLE midstream_mention_ids")
             cursor.execute("DROP TABLE midstream_withdrawn")
         # Staged as text (dates, exact decimals), typed here.
@@ -167,8 +172,8 @@ class FactStager(BatchWriter):
         """Copy the staged rollup into the rollup table (right unless lines were withdrawn)."""
         self._attach()
         quote = connection.ops.quote_name
+        columns = self._columns[_ROLLUP]
         with connection.cursor() as cursor:
-            columns = self._staged_columns(cursor, _ROLLUP)
             names = ", ".join(quote(column) for column in columns_of(SellThroughMonth, columns))
             cursor.execute(
                 f"INSERT INTO {quote(SellThroughMonth._meta.db_table)} ({names}) "  # noqa: S608
@@ -191,10 +196,3 @@ class FactStager(BatchWriter):
                     [str(self.path)],
                 )
             self._attached = True
-
-    def _staged_columns(self, cursor, table: str = _FACTS) -> list[str]:
-        cursor.execute(
-            "SELECT name FROM pragma_table_info(%s, %s) ORDER BY cid",
-            [table, self.schema],
-        )
-        return [row[0] for row in cursor.fetchall()]
