@@ -31,7 +31,7 @@ FACT_COLUMNS = [
 MONTH_COLUMNS = ["month", "product_id", "reseller_id", "currency", "quantity", "amount"]
 
 
-def _rows(distributor) -> list[str]:
+def _rows() -> list[str]:
     """Lines of every kind the facts carry: units, returns, no reseller, an unknown product,
     a duplicate, prices with four decimals, two months, several spellings per reseller."""
     rows = []
@@ -83,7 +83,7 @@ def test_staged_and_plain_paths_commit_the_same_facts_and_rollups(dist_a, catalo
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(staging.FactStager, "__init__", counting_init)
-    text = sales_csv(_rows(dist_a))
+    text = sales_csv(_rows())
 
     with transaction.atomic():  # a caller's transaction: the plain path
         plain = ingest(dist_a, text, name="plain.csv")
@@ -119,7 +119,7 @@ def test_the_scratch_file_is_detached_and_removed(dist_a, catalog, monkeypatch):
         real_close(self)
 
     monkeypatch.setattr(staging.FactStager, "close", remember)
-    submission = ingest(dist_a, sales_csv(_rows(dist_a)[:30]))
+    submission = ingest(dist_a, sales_csv(_rows()[:30]))
     assert submission.status == "committed"
     (stager,) = seen
     with connection.cursor() as cursor:
@@ -148,7 +148,7 @@ def test_a_failure_in_the_stager_leaves_no_scratch_file_and_nothing_written(
         real_ingest(self, table, frame)
 
     monkeypatch.setattr(staging.FactStager, "_ingest", fail_on_the_rollup)
-    submission = ingest(dist_a, sales_csv(_rows(dist_a)[:60]))
+    submission = ingest(dist_a, sales_csv(_rows()[:60]))
     assert (submission.status, submission.failure) == (
         "failed",
         "OSError: no space left on device",
